@@ -1,0 +1,190 @@
+// The pipeline runner: builds a new warehouse file from the input with the SQL in sql/, runs the data
+// checks, records the run, reads what the caller serves, and only then swaps the file in.
+// It never changes the warehouse being served until every step and check has passed.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { AppError } from '../errors.js';
+import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
+import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
+import { readPipeline, type SqlFile } from './sql-files.js';
+
+export const REQUIRED_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
+
+export interface RunSummary {
+  run_id: string;
+  status: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  input_path: string;
+  input_bytes: number;
+  rows_read: number;
+  rows_kept: number;
+  rows_rejected: number;
+  rejected_by_rule: Record<string, number>;
+  excluded_by_rule: Record<string, number>;
+  segment_vouchers: number;
+  sql_checksum: string;
+}
+
+export interface RunOptions<T> {
+  inputPath: string;
+  dbPath: string;
+  sqlDir: string;
+  /** Reads what the caller needs from the finished build, before it is swapped in; may reject the run by throwing. */
+  load: (connection: DuckDBConnection, summary: RunSummary) => Promise<T>;
+}
+
+async function inputSize(inputPath: string): Promise<number> {
+  try {
+    const info = await stat(inputPath);
+    if (!info.isFile()) throw new AppError(422, 'INPUT_UNREADABLE', `input is not a file: ${inputPath}`);
+    return info.size;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError(422, 'INPUT_NOT_FOUND', `input file not found: ${inputPath} (${(error as Error).message})`);
+  }
+}
+
+const DISK_TROUBLE = /no space left|permission denied|read-only file system|quota exceeded|EACCES|ENOSPC|EROFS|EDQUOT/i;
+
+function diskError(where: string, error: unknown): AppError {
+  return new AppError(507, 'WAREHOUSE_WRITE_FAILED', `cannot write the warehouse (${where}): ${(error as Error).message}`, true, { cause: error });
+}
+
+/** Sorts a failed statement's error: the disk, the input file (DuckDB's IO and invalid-input errors), or the SQL itself. */
+function stepError(file: string, error: unknown): AppError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (DISK_TROUBLE.test(message)) return diskError(file, error);
+  if (/^(IO|Invalid Input) Error/.test(message)) return new AppError(422, 'INPUT_UNREADABLE', `${file}: ${message}`, true, { cause: error });
+  return new AppError(500, 'PIPELINE_FAILED', `${file}: ${message}`, true, { cause: error });
+}
+
+async function runStep(connection: DuckDBConnection, file: SqlFile): Promise<void> {
+  try {
+    await connection.run(file.text);
+  } catch (error) {
+    throw stepError(`sql/${file.name}`, error);
+  }
+}
+
+/** The one place the input path reaches SQL: a view over the parquet, checked for the columns staging reads. */
+async function attachInput(connection: DuckDBConnection, inputPath: string): Promise<void> {
+  const source = `read_parquet(${sqlString(resolve(inputPath))}, file_row_number = true)`;
+  try {
+    await connection.run(`create or replace view raw_voucher_assignments as select * from ${source}`);
+  } catch (error) {
+    throw new AppError(422, 'INPUT_UNREADABLE', `input is not a readable parquet file: ${inputPath} (${(error as Error).message})`, true, { cause: error });
+  }
+  const columns = await queryRows<{ column_name: string }>(connection, 'select column_name from (describe raw_voucher_assignments)');
+  const present = new Set(columns.map((column) => column.column_name));
+  const missing = REQUIRED_COLUMNS.filter((column) => !present.has(column));
+  if (missing.length > 0) throw new AppError(422, 'INPUT_SCHEMA_MISMATCH', `input ${inputPath} lacks the column(s) ${missing.join(', ')}`);
+}
+
+async function runChecks(connection: DuckDBConnection, checks: SqlFile[]): Promise<void> {
+  for (const check of checks) {
+    let offending: Record<string, unknown>[];
+    try {
+      offending = await queryRows(connection, check.text);
+    } catch (error) {
+      throw stepError(`sql/${check.name}`, error);
+    }
+    if (offending.length > 0) {
+      const sample = JSON.stringify(offending.slice(0, 3));
+      throw new AppError(422, 'DATA_CHECK_FAILED', `data check sql/${check.name} failed: ${offending.length} offending row(s), e.g. ${sample}`);
+    }
+  }
+}
+
+/** Carries the run history over from the warehouse being replaced, when there is one that can be read. */
+async function carryHistory(connection: DuckDBConnection, dbPath: string): Promise<void> {
+  if (!existsSync(dbPath)) return;
+  try {
+    await connection.run(`attach ${sqlString(resolve(dbPath))} as previous (read_only)`);
+    try {
+      await connection.run('insert into pipeline_runs by name select * from previous.pipeline_runs');
+    } finally {
+      await connection.run('detach previous');
+    }
+  } catch {
+    // The previous file is locked by a writer or predates this table: the history starts again here.
+  }
+}
+
+async function recordRun(connection: DuckDBConnection, run: { runId: string; startedAt: Date; inputPath: string; inputBytes: number; checksum: string }): Promise<RunSummary> {
+  const params = {
+    run_id: run.runId,
+    started_at: run.startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    input_path: resolve(run.inputPath),
+    input_bytes: run.inputBytes,
+    sql_checksum: run.checksum,
+  };
+  await connection.run(
+    `insert into pipeline_runs
+     select
+         $run_id, $started_at::timestamptz, $finished_at::timestamptz, 'succeeded', $input_path, $input_bytes::bigint,
+         count(*), count(*) filter (is_kept), count(*) filter (not is_kept),
+         coalesce((select map(list(rule), list(rows)) from data_quality where effect = 'rejected'), map()),
+         coalesce((select map(list(rule), list(rows)) from data_quality where effect <> 'rejected'), map()),
+         $sql_checksum
+     from int_voucher_assignments`,
+    params,
+  );
+  const [row] = await queryRows<Omit<RunSummary, 'rejected_by_rule' | 'excluded_by_rule'> & { rejected: string; excluded: string }>(
+    connection,
+    `select
+         run_id, status,
+         strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at,
+         strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
+         date_diff('millisecond', started_at, finished_at)::integer as duration_ms,
+         input_path, input_bytes::double as input_bytes,
+         rows_read::integer as rows_read, rows_kept::integer as rows_kept, rows_rejected::integer as rows_rejected,
+         to_json(rejected_by_rule)::varchar as rejected, to_json(excluded_by_rule)::varchar as excluded,
+         (select count(*) from segment_vouchers)::integer as segment_vouchers,
+         sql_checksum
+     from pipeline_runs where run_id = $run_id`,
+    { run_id: run.runId },
+  );
+  if (!row) throw new AppError(500, 'PIPELINE_FAILED', `run ${run.runId} was not recorded`, true);
+  const { rejected, excluded, ...summary } = row;
+  return { ...summary, rejected_by_rule: JSON.parse(rejected), excluded_by_rule: JSON.parse(excluded) };
+}
+
+/**
+ * Runs the whole pipeline into a new file beside dbPath and swaps it in. On any failure the new file
+ * is deleted and dbPath is left exactly as it was; the error says which input, file or check failed.
+ */
+export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary: RunSummary; loaded: T }> {
+  const startedAt = new Date();
+  const pipeline = await readPipeline(options.sqlDir);
+  const inputBytes = await inputSize(options.inputPath);
+  const runId = randomUUID();
+  const buildPath = buildPathFor(options.dbPath, runId);
+  try {
+    await mkdir(dirname(options.dbPath), { recursive: true });
+    const result = await withDatabase(buildPath, {}, async (connection) => {
+      await attachInput(connection, options.inputPath);
+      for (const step of pipeline.steps) await runStep(connection, step);
+      await runChecks(connection, pipeline.checks);
+      await runStep(connection, pipeline.runsTable);
+      await carryHistory(connection, options.dbPath);
+      const summary = await recordRun(connection, { runId, startedAt, inputPath: options.inputPath, inputBytes, checksum: pipeline.checksum });
+      const loaded = await options.load(connection, summary);
+      await connection.run('checkpoint');
+      return { summary, loaded };
+    });
+    if (existsSync(`${buildPath}.wal`)) throw new AppError(500, 'PIPELINE_FAILED', `the build ${buildPath} was not fully written to disk`, true);
+    await promoteBuild(buildPath, options.dbPath);
+    return result;
+  } catch (error) {
+    await discardBuild(buildPath).catch(() => undefined);
+    if (error instanceof AppError) throw error;
+    if (DISK_TROUBLE.test(String((error as Error).message)) || (error as NodeJS.ErrnoException).code) throw diskError(options.dbPath, error);
+    throw error;
+  }
+}

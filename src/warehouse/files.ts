@@ -1,0 +1,51 @@
+// The warehouse file's life on disk: build files beside it, an atomic, durable swap, and the
+// clean-up of build files a crash left behind. Never touches the file's contents.
+import { open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const BUILD_MARK = '.building-';
+
+/** The build file of one run, in the warehouse's own folder (so the final rename stays on one file system). */
+export function buildPathFor(dbPath: string, runId: string): string {
+  return `${dbPath}${BUILD_MARK}${runId}`;
+}
+
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes a build file and the write-ahead log DuckDB may have left beside it. */
+export async function discardBuild(buildPath: string): Promise<void> {
+  await rm(buildPath, { force: true });
+  await rm(`${buildPath}.wal`, { force: true });
+}
+
+/**
+ * Makes a finished build the warehouse: flushes it, drops a stale write-ahead log of the old file
+ * (it must never be replayed against the new one), renames it over the old file and flushes the folder.
+ * Readers that still hold the old file keep reading it until they close.
+ */
+export async function promoteBuild(buildPath: string, dbPath: string): Promise<void> {
+  await fsync(buildPath);
+  await rm(`${dbPath}.wal`, { force: true });
+  await rename(buildPath, dbPath);
+  await fsync(dirname(dbPath));
+}
+
+/** Deletes build files (and their logs) that a crashed refresh left beside the warehouse; returns their names. */
+export async function removeLeftoverBuilds(dbPath: string): Promise<string[]> {
+  const prefix = `${basename(dbPath)}${BUILD_MARK}`;
+  let names: string[];
+  try {
+    names = (await readdir(dirname(dbPath))).filter((name) => name.startsWith(prefix));
+  } catch {
+    return [];
+  }
+  await Promise.all(names.map((name) => rm(join(dirname(dbPath), name), { force: true })));
+  return names;
+}

@@ -1,0 +1,56 @@
+// Test helpers: a configuration pointing at a test's own folder, and warehouses built from fixtures
+// with the real pipeline, so tests read the very tables the service serves.
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Test } from 'tap';
+import { loadConfig, type Config } from '../../src/config.js';
+import { Refresher } from '../../src/pipeline/refresher.js';
+import { queryRows, withDatabase } from '../../src/warehouse/database.js';
+import { writeVoucherParquet, type VoucherRow } from './voucher-parquet.js';
+
+/** The server's own configuration, with every path inside `dir` and logging off. */
+export function testConfig(dir: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({}),
+    DATA_PATH: join(dir, 'data.parquet.gzip'),
+    DB_PATH: join(dir, 'warehouse.duckdb'),
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}
+
+/** Reads rows from a warehouse file, read-only, as a data engineer would. */
+export function readWarehouse<T = Record<string, unknown>>(dbPath: string, sql: string): Promise<T[]> {
+  return withDatabase(dbPath, { readOnly: true }, (connection) => queryRows<T>(connection, sql));
+}
+
+/** A fresh test folder holding the fixture rows as the input parquet, and its configuration. */
+export async function fixtureDir(t: Test, rows: VoucherRow[]): Promise<Config> {
+  const config = testConfig(t.testdir());
+  await writeVoucherParquet(config.DATA_PATH, rows);
+  return config;
+}
+
+export interface SegmentVoucher {
+  country_code: string;
+  segment_name: string;
+  segment_variant: string;
+  voucher_amount: number;
+  voucher_count: number;
+  variant_rows: number;
+}
+
+export function segmentVouchers(dbPath: string): Promise<SegmentVoucher[]> {
+  return readWarehouse<SegmentVoucher>(
+    dbPath,
+    `select country_code, segment_name, segment_variant, voucher_amount, voucher_count, variant_rows
+     from segment_vouchers order by country_code, segment_name, segment_variant`,
+  );
+}
+
+/** Runs the real pipeline (as POST /refresh does) over the fixture rows; returns the configuration it used. */
+export async function refreshWith(t: Test, rows: VoucherRow[]): Promise<Config> {
+  const config = await fixtureDir(t, rows);
+  await new Refresher(config, pino({ level: 'silent' })).refresh();
+  return config;
+}
