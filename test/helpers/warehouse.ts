@@ -1,7 +1,9 @@
 // Test helpers: a configuration pointing at a test's own folder, and warehouses built from fixtures
 // with the real pipeline, so tests read the very tables the service serves.
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { buildApp } from '../../src/app.js';
 import type { Test } from 'tap';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Refresher } from '../../src/pipeline/refresher.js';
@@ -24,9 +26,18 @@ export function readWarehouse<T = Record<string, unknown>>(dbPath: string, sql: 
   return withDatabase(dbPath, { readOnly: true }, (connection) => queryRows<T>(connection, sql));
 }
 
-/** A fresh test folder holding the fixture rows as the input parquet, and its configuration. */
+const folders = new WeakMap<Test, string>();
+
+/** The test's own folder, made once per test (tap's t.testdir() empties it on every call), removed after it. */
+export function folderOf(t: Test): string {
+  const folder = folders.get(t) ?? t.testdir();
+  folders.set(t, folder);
+  return folder;
+}
+
+/** The test's folder holding the fixture rows as the input parquet, and its configuration. */
 export async function fixtureDir(t: Test, rows: VoucherRow[]): Promise<Config> {
-  const config = testConfig(t.testdir());
+  const config = testConfig(folderOf(t));
   await writeVoucherParquet(config.DATA_PATH, rows);
   return config;
 }
@@ -53,4 +64,15 @@ export async function refreshWith(t: Test, rows: VoucherRow[]): Promise<Config> 
   const config = await fixtureDir(t, rows);
   await new Refresher(config, pino({ level: 'silent' })).refresh();
   return config;
+}
+
+/** 2020-06-01 noon UTC: "today" for API tests, so day counts do not move with the calendar. */
+export const TODAY = new Date('2020-06-01T12:00:00Z');
+
+/** The app exactly as the server builds it, over the fixture rows, with the clock pinned to TODAY. */
+export async function appWith(t: Test, rows: VoucherRow[], overrides: Partial<Config> = {}): Promise<{ app: FastifyInstance; config: Config }> {
+  const config = { ...(await fixtureDir(t, rows)), ...overrides };
+  const app = await buildApp(config, { clock: () => TODAY });
+  t.teardown(() => app.close());
+  return { app, config };
 }

@@ -1,0 +1,40 @@
+// Builds the Fastify app: routes, schemas, error handling and the served warehouse snapshot.
+// It never listens and never exits the process: server.ts does that, and tests use app.inject().
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import { AppError, errorHandler } from './errors.js';
+import { Refresher } from './pipeline/refresher.js';
+import { pipelineRoutes } from './pipeline/routes.js';
+import { voucherRoutes } from './vouchers/routes.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  /** Where "now" comes from; tests pin it. */
+  clock?: () => Date;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL },
+    bodyLimit: BODY_LIMIT,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    // A field of the wrong type is an error, not something to coerce ("15" is not 15 orders), and a
+    // schema that forbids extra fields rejects them instead of silently dropping them.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request) => {
+    throw new AppError(404, 'NOT_FOUND', `no route ${request.method} ${request.url}`);
+  });
+
+  const refresher = new Refresher(config, app.log);
+  await refresher.start();
+  await app.register(voucherRoutes, { refresher, clock: options.clock ?? (() => new Date()) });
+  await app.register(pipelineRoutes, { refresher });
+  return app;
+}

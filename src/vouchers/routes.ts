@@ -1,0 +1,84 @@
+// POST /select-voucher: classifies a customer with the segment bounds of the served snapshot and answers
+// the most used voucher amount. Answers from memory only: it never queries DuckDB.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '../errors.js';
+import type { Refresher } from '../pipeline/refresher.js';
+import { ErrorBody } from '../http-schemas.js';
+import { parseTimestamp, utcDaysBetween } from './request-time.js';
+import { countryKey, findVariant, variantKey, type Segment } from './snapshot.js';
+
+export const SelectVoucherRequest = Type.Object({
+  customer_id: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 256 })]),
+  country_code: Type.String({ minLength: 1, maxLength: 256 }),
+  last_order_ts: Type.String({ minLength: 1, maxLength: 64, description: 'YYYY-MM-DD HH:MM:SS (UTC) or ISO 8601' }),
+  first_order_ts: Type.String({ minLength: 1, maxLength: 64, description: 'YYYY-MM-DD HH:MM:SS (UTC) or ISO 8601' }),
+  total_orders: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  segment_name: Type.String({ minLength: 1, maxLength: 256 }),
+});
+
+export const SelectVoucherResponse = Type.Object({
+  voucher_amount: Type.Number(),
+  country_code: Type.String(),
+  segment_name: Type.String(),
+  segment_variant: Type.String(),
+  basis: Type.Union([Type.Literal('segment'), Type.Literal('country')]),
+  run_id: Type.String(),
+});
+
+export interface VoucherRouteOptions {
+  refresher: Refresher;
+  /** The clock that "today" and "in the future" are read from; the real one outside tests. */
+  clock: () => Date;
+}
+
+const TIMESTAMP_HINT = 'use YYYY-MM-DD HH:MM:SS (read as UTC) or ISO 8601, e.g. 2018-05-03T00:00:00Z';
+
+function readTimestamp(field: string, text: string): Date {
+  const value = parseTimestamp(text);
+  if (!value) throw new AppError(400, 'INVALID_TIMESTAMP', `${field} ${JSON.stringify(text)} is not a readable timestamp: ${TIMESTAMP_HINT}`);
+  return value;
+}
+
+function describeMeasure(segment: Segment, value: number): string {
+  return segment.measure === 'total_orders' ? `${value} orders` : `${value} days since the last order`;
+}
+
+export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = async (app, { refresher, clock }) => {
+  app.post(
+    '/select-voucher',
+    { schema: { body: SelectVoucherRequest, response: { 200: SelectVoucherResponse, '4xx': ErrorBody, '5xx': ErrorBody } } },
+    async (request): Promise<Static<typeof SelectVoucherResponse>> => {
+      const snapshot = refresher.snapshot;
+      if (!snapshot) throw new AppError(503, 'NOT_READY', 'the warehouse has not been loaded yet', true);
+      const body = request.body;
+      const now = clock();
+      const lastOrder = readTimestamp('last_order_ts', body.last_order_ts);
+      const firstOrder = readTimestamp('first_order_ts', body.first_order_ts);
+      if (lastOrder > now) throw new AppError(400, 'LAST_ORDER_IN_FUTURE', `last_order_ts ${body.last_order_ts} is in the future`);
+      if (firstOrder > lastOrder) throw new AppError(400, 'FIRST_ORDER_AFTER_LAST_ORDER', `first_order_ts ${body.first_order_ts} is after last_order_ts ${body.last_order_ts}`);
+
+      const segment = snapshot.segments.get(body.segment_name);
+      if (!segment) {
+        const known = [...snapshot.segments.keys()].join(', ');
+        throw new AppError(400, 'UNKNOWN_SEGMENT', `segment_name ${JSON.stringify(body.segment_name)} is not defined; use one of: ${known}`);
+      }
+      const country = snapshot.countries.get(countryKey(body.country_code));
+      if (!country) throw new AppError(404, 'UNKNOWN_COUNTRY', `no voucher data for country_code ${JSON.stringify(body.country_code)}`);
+
+      const value = segment.measure === 'total_orders' ? body.total_orders : utcDaysBetween(lastOrder, now);
+      const variant = findVariant(segment, value);
+      if (!variant) throw new AppError(404, 'NO_MATCHING_VARIANT', `no ${body.segment_name} variant covers ${describeMeasure(segment, value)}`);
+
+      const answer = country.variants.get(variantKey(body.segment_name, variant.label));
+      return {
+        voucher_amount: (answer ?? country.overall).voucherAmount,
+        country_code: country.countryCode,
+        segment_name: body.segment_name,
+        segment_variant: variant.label,
+        basis: answer ? 'segment' : 'country',
+        run_id: snapshot.runId,
+      };
+    },
+  );
+};
