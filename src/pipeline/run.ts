@@ -51,13 +51,18 @@ async function inputSize(inputPath: string): Promise<number> {
 
 const DISK_TROUBLE = /no space left|permission denied|read-only file system|quota exceeded|EACCES|ENOSPC|EROFS|EDQUOT/i;
 
+/** DuckDB appends the statement and a caret to its messages; the first line says what went wrong. */
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
 function diskError(where: string, error: unknown): AppError {
-  return new AppError(507, 'WAREHOUSE_WRITE_FAILED', `cannot write the warehouse (${where}): ${(error as Error).message}`, true, { cause: error });
+  return new AppError(507, 'WAREHOUSE_WRITE_FAILED', `cannot write the warehouse (${where}): ${reason(error)}`, true, { cause: error });
 }
 
 /** Sorts a failed statement's error: the disk, the input file (DuckDB's IO and invalid-input errors), or the SQL itself. */
 function stepError(file: string, error: unknown): AppError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = reason(error);
   if (DISK_TROUBLE.test(message)) return diskError(file, error);
   if (/^(IO|Invalid Input) Error/.test(message)) return new AppError(422, 'INPUT_UNREADABLE', `${file}: ${message}`, true, { cause: error });
   return new AppError(500, 'PIPELINE_FAILED', `${file}: ${message}`, true, { cause: error });
@@ -77,7 +82,7 @@ async function attachInput(connection: DuckDBConnection, inputPath: string): Pro
   try {
     await connection.run(`create or replace view raw_voucher_assignments as select * from ${source}`);
   } catch (error) {
-    throw new AppError(422, 'INPUT_UNREADABLE', `input is not a readable parquet file: ${inputPath} (${(error as Error).message})`, true, { cause: error });
+    throw new AppError(422, 'INPUT_UNREADABLE', `input is not a readable parquet file: ${inputPath} (${reason(error)})`, true, { cause: error });
   }
   const columns = await queryRows<{ column_name: string }>(connection, 'select column_name from (describe raw_voucher_assignments)');
   const present = new Set(columns.map((column) => column.column_name));
@@ -128,11 +133,11 @@ async function recordRun(connection: DuckDBConnection, run: { runId: string; sta
     `insert into pipeline_runs
      select
          $run_id, $started_at::timestamptz, $finished_at::timestamptz, 'succeeded', $input_path, $input_bytes::bigint,
-         count(*), count(*) filter (is_kept), count(*) filter (not is_kept),
+         sum(input_rows), coalesce(sum(input_rows) filter (is_kept), 0), coalesce(sum(input_rows) filter (not is_kept), 0),
          coalesce((select map(list(rule), list(rows)) from data_quality where effect = 'rejected'), map()),
          coalesce((select map(list(rule), list(rows)) from data_quality where effect <> 'rejected'), map()),
          $sql_checksum
-     from int_voucher_assignments`,
+     from voucher_assignment_counts`,
     params,
   );
   const [row] = await queryRows<Omit<RunSummary, 'rejected_by_rule' | 'excluded_by_rule'> & { rejected: string; excluded: string }>(

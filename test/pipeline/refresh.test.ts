@@ -73,7 +73,7 @@ t.test('a data check that fails stops the refresh', async (t) => {
   await cp('sql', sqlDir, { recursive: true });
   const { app } = await appWith(t, HISTORY, { SQL_DIR: sqlDir });
   const served = await select(app);
-  const definitions = join(sqlDir, 'vouchers', '050_segment_definitions.sql');
+  const definitions = join(sqlDir, 'vouchers', '060_segment_definitions.sql');
   await writeFile(definitions, (await readFile(definitions, 'utf8')).replace("'5-13',    'total_orders',          5,", "'5-13',    'total_orders',          4,"));
   const response = await refresh(app);
   t.equal(response.statusCode, 422);
@@ -87,7 +87,7 @@ t.test('a segment bound changed in SQL reaches both the pipeline and the API aft
   const { app } = await appWith(t, HISTORY, { SQL_DIR: sqlDir });
   const fiveOrders = { segment_name: 'frequent_segment', total_orders: 5 };
   t.match(await select(app, fiveOrders), { segment_variant: '5-13' });
-  const definitions = join(sqlDir, 'vouchers', '050_segment_definitions.sql');
+  const definitions = join(sqlDir, 'vouchers', '060_segment_definitions.sql');
   const text = await readFile(definitions, 'utf8');
   await writeFile(
     definitions,

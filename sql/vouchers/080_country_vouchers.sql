@@ -1,14 +1,14 @@
 -- country_vouchers: one row per country with clean data: the most used amount among all the
 -- country's clean rows (a tie goes to the smaller amount). The API answers with it, as
 -- basis "country", when the customer's variant has no data in that country.
--- Reads clean_voucher_assignments.
+-- Reads the kept rows of voucher_assignment_counts.
 create or replace table country_vouchers as
 with assignments as (
-    select * from clean_voucher_assignments
+    select * from voucher_assignment_counts where is_kept
 ),
 
 amount_counts as (
-    select country_key, country_code, voucher_amount, count(*) as uses
+    select country_key, country_code, voucher_amount, sum(input_rows) as uses
     from assignments
     group by all
 ),

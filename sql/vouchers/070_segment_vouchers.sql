@@ -1,11 +1,11 @@
 -- segment_vouchers: one row per country, segment and variant that has data. voucher_amount is the
 -- most used amount among the variant's clean rows in that country; a tie goes to the smaller amount.
 -- voucher_count is the number of rows that chose it, variant_rows the variant's rows in all.
--- Reads clean_voucher_assignments and segment_definitions (bounds inclusive, null upper = no limit).
--- Rows are counted per measure value first, so the range join only meets a few thousand rows.
+-- Reads the kept rows of voucher_assignment_counts and segment_definitions (bounds inclusive, a null
+-- upper bound means no limit). Rows arrive counted per measure value, so the range join is small.
 create or replace table segment_vouchers as
 with assignments as (
-    select * from clean_voucher_assignments
+    select * from voucher_assignment_counts where is_kept
 ),
 
 definitions as (
@@ -13,17 +13,17 @@ definitions as (
 ),
 
 measured as (
-    select country_key, country_code, 'total_orders' as measure, total_orders as measure_value, voucher_amount
+    select country_key, country_code, 'total_orders' as measure, total_orders as measure_value, voucher_amount, input_rows
     from assignments
     where total_orders is not null
     union all
-    select country_key, country_code, 'days_since_last_order', days_since_last_order, voucher_amount
+    select country_key, country_code, 'days_since_last_order', days_since_last_order, voucher_amount, input_rows
     from assignments
     where days_since_last_order is not null
 ),
 
 measure_counts as (
-    select country_key, country_code, measure, measure_value, voucher_amount, count(*) as uses
+    select country_key, country_code, measure, measure_value, voucher_amount, sum(input_rows) as uses
     from measured
     group by all
 ),
