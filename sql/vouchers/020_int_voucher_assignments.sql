@@ -20,6 +20,8 @@
 -- (microseconds since 1970-01-01 UTC), which no time zone setting can shift.
 -- Text rules run once per distinct text (countries, total_orders) and are joined back: the input
 -- has millions of rows but only a few hundred distinct values in those columns.
+-- timestamp and last_order_ts are read as timestamps with their UTC offset; text without an offset
+-- is UTC (the runner sets TimeZone = 'UTC'); text that is not a timestamp is unreadable.
 -- Countries are trimmed and compared case-insensitively (country_key); country_code is the
 -- country's usual spelling: its most used mixed-case spelling, or a title-cased one.
 create or replace view int_voucher_assignments as
@@ -27,14 +29,45 @@ with staged as (
     select * from stg_voucher_assignments
 ),
 
+hashed as (
+    select
+        *,
+        hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount) as row_hash
+    from staged
+),
+
+shared_hashes as (
+    select row_hash
+    from hashed
+    group by row_hash
+    having count(*) > 1
+),
+
+-- Rows whose hash no other row has are unique. Only the few that share a hash are grouped by every
+-- column, so two different rows that happen to share a hash are never merged.
+folded as (
+    select
+        assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount,
+        source_row as first_source_row,
+        1           as copies
+    from hashed
+    anti join shared_hashes using (row_hash)
+    union all
+    select
+        assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount,
+        min(source_row),
+        count(*)
+    from hashed
+    semi join shared_hashes using (row_hash)
+    group by assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount
+),
+
 distinct_rows as (
     select
-        assigned_at_text, assigned_at, country_text, last_order_text, last_order_at,
-        first_order_at, total_orders_text, voucher_amount,
-        min(source_row) as first_source_row,
-        count(*)        as copies
-    from staged
-    group by all
+        *,
+        try_cast(assigned_at_text as timestamptz) as assigned_at,
+        try_cast(last_order_text as timestamptz)  as last_order_at
+    from folded
 ),
 
 country_texts as (

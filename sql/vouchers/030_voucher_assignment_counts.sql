@@ -2,25 +2,36 @@
 -- number of input rows that share them. The one table the pipeline computes from the input; the
 -- marts and the quality report read only this, so the parquet is read once per refresh.
 -- Reads int_voucher_assignments. The extra copies of a duplicated row are counted here as
--- rejected with reason duplicate_row (the first copy keeps its own outcome).
+-- rejected with reason duplicate_row (the first copy keeps its own outcome); both are counted in
+-- one pass over the rows, then split.
 create or replace table voucher_assignment_counts as
 with assignments as (
     select * from int_voucher_assignments
+),
+
+grouped as (
+    select
+        rejection_reason, country_key, country_code, voucher_amount,
+        total_orders, frequency_exclusion, days_since_last_order, recency_exclusion,
+        count(*)         as first_copies,
+        sum(copies - 1)  as extra_copies
+    from assignments
+    group by all
 ),
 
 outcomes as (
     select
         rejection_reason, country_key, country_code, voucher_amount,
         total_orders, frequency_exclusion, days_since_last_order, recency_exclusion,
-        1 as input_rows
-    from assignments
+        first_copies as input_rows
+    from grouped
     union all
     select
         'duplicate_row', country_key, country_code, voucher_amount,
         total_orders, frequency_exclusion, days_since_last_order, recency_exclusion,
-        copies - 1
-    from assignments
-    where copies > 1
+        extra_copies
+    from grouped
+    where extra_copies > 0
 ),
 
 final as (
