@@ -1,13 +1,36 @@
 // Owns what the server serves: the current snapshot, swapped in one assignment after a successful
-// refresh, and the one-refresh-at-a-time rule. Never holds a warehouse handle between calls.
+// refresh, and the one-refresh-at-a-time rule. DuckDB work runs in a pipeline worker process; this
+// process never opens the warehouse.
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { withDatabase } from '../warehouse/database.js';
 import { removeLeftoverBuilds } from '../warehouse/files.js';
-import { countryKey, latestRunId, loadVoucherSnapshot, type VoucherSnapshot } from '../vouchers/snapshot.js';
-import { runPipeline, type RunSummary } from './run.js';
+import { buildSnapshot, type VoucherSnapshot } from '../vouchers/snapshot.js';
+import type { RunSummary } from './run.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
+
+// worker.js beside this file once built; worker.ts when run from source (tests), with the same loader flags.
+const WORKER = fileURLToPath(new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+/** Runs one request in a fresh worker process and returns its reply; a worker that dies without one is a 500. */
+function runWorker(request: WorkerRequest): Promise<Extract<WorkerReply, { ok: true }>> {
+  return new Promise((resolve, reject) => {
+    const worker = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let reply: WorkerReply | undefined;
+    worker.once('message', (message: WorkerReply) => (reply = message));
+    worker.once('error', (error) => reject(new AppError(500, 'PIPELINE_FAILED', `cannot start the pipeline worker: ${error.message}`, true)));
+    worker.once('exit', (code, signal) => {
+      if (!reply) reject(new AppError(500, 'PIPELINE_CRASHED', `the pipeline worker ended (${signal ?? `exit code ${code}`}) before answering`, true));
+      else if (reply.ok) resolve(reply);
+      else reject(new AppError(reply.error.statusCode, reply.error.code, reply.error.message, true));
+    });
+    worker.send(request);
+  });
+}
 
 export interface RefreshOptions {
   inputPath?: string;
@@ -50,11 +73,7 @@ export class Refresher {
     if (removed.length > 0) this.log.warn({ removed }, 'removed unfinished warehouse builds left by an earlier crash');
     if (existsSync(this.config.DB_PATH)) {
       try {
-        this.#snapshot = await withDatabase(this.config.DB_PATH, { readOnly: true }, async (connection) => {
-          const runId = await latestRunId(connection);
-          if (!runId) throw new Error('it records no pipeline run');
-          return loadVoucherSnapshot(connection, runId);
-        });
+        this.#snapshot = buildSnapshot((await runWorker({ kind: 'read', dbPath: this.config.DB_PATH })).rows);
         this.log.info({ run_id: this.#snapshot.runId, db: this.config.DB_PATH }, 'serving the existing warehouse');
         return;
       } catch (error) {
@@ -70,20 +89,15 @@ export class Refresher {
     this.#running = true;
     const inputPath = options.inputPath ?? this.config.DATA_PATH;
     try {
-      const { summary, loaded } = await runPipeline({
+      const { summary, rows } = await runWorker({
+        kind: 'refresh',
         inputPath,
         dbPath: this.config.DB_PATH,
         sqlDir: this.config.SQL_DIR,
-        load: async (connection, run) => {
-          const snapshot = await loadVoucherSnapshot(connection, run.run_id);
-          const wanted = options.countryCode;
-          if (wanted !== undefined && !snapshot.countries.has(countryKey(wanted))) {
-            throw new AppError(422, 'UNKNOWN_COUNTRY', `the input has no clean rows for country_code ${JSON.stringify(wanted)}; nothing was changed`);
-          }
-          return snapshot;
-        },
+        countryCode: options.countryCode,
       });
-      this.#snapshot = loaded;
+      if (!summary) throw new AppError(500, 'PIPELINE_FAILED', 'the pipeline worker answered without a run summary', true);
+      this.#snapshot = buildSnapshot(rows);
       this.log.info({ run: summary }, 'refresh succeeded');
       return summary;
     } catch (error) {

@@ -1,5 +1,6 @@
 // The immutable in-memory copy of segment_vouchers, country_vouchers and segment_definitions that
-// answers /select-voucher. Built from a warehouse connection, then only read: never mutate one.
+// answers /select-voucher: read as rows from the warehouse (in the pipeline worker), built into
+// frozen maps (in the server), then only read. Never mutate one.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Params } from '../warehouse/database.js';
 
@@ -43,7 +44,8 @@ export interface VoucherSnapshot {
 
 /** Countries are compared trimmed and case-insensitively, the same way the pipeline's country_key is made. */
 export function countryKey(countryCode: string): string {
-  return countryCode.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '').toLowerCase();
+  const padded = /^[ \t\n\r]|[ \t\n\r]$/.test(countryCode);
+  return (padded ? countryCode.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '') : countryCode).toLowerCase();
 }
 
 export function variantKey(segmentName: string, variant: string): string {
@@ -63,48 +65,62 @@ interface AnswerRow {
   rows: number;
 }
 
-/** Reads the snapshot of one run from a warehouse connection (the finished build, or the served file at start-up). */
-export async function loadVoucherSnapshot(connection: DuckDBConnection, runId: string): Promise<VoucherSnapshot> {
+/** What a snapshot is built from: plain rows, so they can cross a process boundary as JSON. */
+export interface SnapshotRows {
+  runId: string;
+  builtAt: string;
+  definitions: { segment_name: string; segment_variant: string; measure: Measure; lower_bound: number; upper_bound: number | null }[];
+  countries: AnswerRow[];
+  variants: (AnswerRow & { segment_name: string; segment_variant: string })[];
+}
+
+/** Reads the rows of one run's snapshot from a warehouse connection, with parameterized queries. */
+export async function readSnapshotRows(connection: DuckDBConnection, runId: string): Promise<SnapshotRows> {
   const params: Params = { run_id: runId };
   const [run] = await queryRows<{ built_at: string }>(
     connection,
     `select strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as built_at from pipeline_runs where run_id = $run_id`,
     params,
   );
-  const definitions = await queryRows<{ segment_name: string; segment_variant: string; measure: Measure; lower_bound: number; upper_bound: number | null }>(
-    connection,
-    'select segment_name, segment_variant, measure, lower_bound, upper_bound from segment_definitions order by segment_name, lower_bound',
-  );
-  const overall = await queryRows<AnswerRow>(
-    connection,
-    'select country_key, country_code, voucher_amount, voucher_count, country_rows as rows from country_vouchers',
-  );
-  const variants = await queryRows<AnswerRow & { segment_name: string; segment_variant: string }>(
-    connection,
-    'select country_key, country_code, segment_name, segment_variant, voucher_amount, voucher_count, variant_rows as rows from segment_vouchers',
-  );
+  if (!run) throw new Error(`the warehouse records no run ${runId}`);
+  return {
+    runId,
+    builtAt: run.built_at,
+    definitions: await queryRows(
+      connection,
+      'select segment_name, segment_variant, measure, lower_bound, upper_bound from segment_definitions order by segment_name, lower_bound',
+    ),
+    countries: await queryRows(connection, 'select country_key, country_code, voucher_amount, voucher_count, country_rows as rows from country_vouchers'),
+    variants: await queryRows(
+      connection,
+      'select country_key, country_code, segment_name, segment_variant, voucher_amount, voucher_count, variant_rows as rows from segment_vouchers',
+    ),
+  };
+}
 
+/** Builds the frozen lookup structures the request path reads. */
+export function buildSnapshot(rows: SnapshotRows): VoucherSnapshot {
   const segments = new Map<string, Segment>();
-  for (const row of definitions) {
+  for (const row of rows.definitions) {
     const segment = segments.get(row.segment_name) ?? { measure: row.measure, variants: [] };
     (segment.variants as Variant[]).push(Object.freeze({ label: row.segment_variant, lower: row.lower_bound, upper: row.upper_bound }));
     segments.set(row.segment_name, segment);
   }
+  for (const segment of segments.values()) Object.freeze(segment.variants);
   const answer = (row: AnswerRow): Answer => Object.freeze({ voucherAmount: row.voucher_amount, voucherCount: row.voucher_count, rows: row.rows });
   const countryVariants = new Map<string, Map<string, Answer>>();
-  for (const row of variants) {
+  for (const row of rows.variants) {
     const byVariant = countryVariants.get(row.country_key) ?? new Map<string, Answer>();
     byVariant.set(variantKey(row.segment_name, row.segment_variant), answer(row));
     countryVariants.set(row.country_key, byVariant);
   }
   const countries = new Map<string, CountryAnswers>(
-    overall.map((row) => [
+    rows.countries.map((row) => [
       row.country_key,
       Object.freeze({ countryCode: row.country_code, overall: answer(row), variants: countryVariants.get(row.country_key) ?? new Map() }),
     ]),
   );
-  for (const segment of segments.values()) Object.freeze(segment.variants);
-  return Object.freeze({ runId, builtAt: run?.built_at ?? '', segments, countries });
+  return Object.freeze({ runId: rows.runId, builtAt: rows.builtAt, segments, countries });
 }
 
 /** The run that produced a warehouse file: the latest one recorded in it. */

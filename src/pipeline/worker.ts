@@ -1,0 +1,51 @@
+// The pipeline's own short-lived process: runs a refresh, or reads the served warehouse, with DuckDB,
+// sends the snapshot rows to the server over IPC, and exits. So the server process never loads
+// DuckDB: a native crash or the memory of a large refresh cannot take the service down with it.
+import { AppError } from '../errors.js';
+import { withDatabase } from '../warehouse/database.js';
+import { countryKey, latestRunId, readSnapshotRows, type SnapshotRows } from '../vouchers/snapshot.js';
+import { runPipeline, type RunSummary } from './run.js';
+
+export type WorkerRequest =
+  | { kind: 'refresh'; inputPath: string; dbPath: string; sqlDir: string; countryCode?: string }
+  | { kind: 'read'; dbPath: string };
+
+export type WorkerReply =
+  | { ok: true; summary?: RunSummary; rows: SnapshotRows }
+  | { ok: false; error: { statusCode: number; code: string; message: string } };
+
+async function serve(request: WorkerRequest): Promise<WorkerReply> {
+  if (request.kind === 'read') {
+    const rows = await withDatabase(request.dbPath, { readOnly: true }, async (connection) => {
+      const runId = await latestRunId(connection);
+      if (!runId) throw new Error('it records no pipeline run');
+      return readSnapshotRows(connection, runId);
+    });
+    return { ok: true, rows };
+  }
+  const { summary, loaded } = await runPipeline({
+    ...request,
+    load: async (connection, run) => {
+      const rows = await readSnapshotRows(connection, run.run_id);
+      const wanted = request.countryCode;
+      if (wanted !== undefined && !rows.countries.some((country) => country.country_key === countryKey(wanted))) {
+        throw new AppError(422, 'UNKNOWN_COUNTRY', `the input has no clean rows for country_code ${JSON.stringify(wanted)}; nothing was changed`);
+      }
+      return rows;
+    },
+  });
+  return { ok: true, summary, rows: loaded };
+}
+
+function failure(error: unknown): WorkerReply {
+  if (error instanceof AppError) return { ok: false, error: { statusCode: error.statusCode, code: error.code, message: error.message } };
+  return { ok: false, error: { statusCode: 500, code: 'PIPELINE_FAILED', message: error instanceof Error ? error.message : String(error) } };
+}
+
+// A server that dies mid-refresh closes the channel: abandon the build (the next start removes it).
+process.on('disconnect', () => process.exit(1));
+process.once('message', (request: WorkerRequest) => {
+  serve(request)
+    .catch(failure)
+    .then((reply) => process.send?.(reply, () => process.disconnect()));
+});
