@@ -22,7 +22,9 @@ export const SelectVoucherResponse = Type.Object({
   country_code: Type.String(),
   segment_name: Type.String(),
   segment_variant: Type.String(),
-  basis: Type.Union([Type.Literal('segment'), Type.Literal('country')]),
+  // An enum rather than a union of literals: fast-json-stringify resolves a union by running the
+  // validator on every response, which cost about 10% of /select-voucher's throughput.
+  basis: Type.Unsafe<'segment' | 'country'>({ type: 'string', enum: ['segment', 'country'] }),
   run_id: Type.String(),
 });
 
