@@ -1,8 +1,10 @@
-// The server process as `npm start` runs it: it builds the warehouse on first start, answers the
-// seed's example request over real HTTP, and exits 0 on SIGTERM. Runs the built server.
+// The server process as `npm start` runs it: it builds the warehouse on first start (in a worker,
+// without loading DuckDB itself), answers the seed's example request over real HTTP, and exits 0
+// on SIGTERM. Runs the built server.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { HISTORY, SEED_REQUEST } from './vouchers/fixtures.js';
 import { fixtureDir } from './helpers/warehouse.js';
@@ -24,6 +26,8 @@ t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM
     server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
   t.ok(existsSync(config.DB_PATH), 'the first start built the warehouse');
+  const mapped = await readFile(`/proc/${server.pid}/maps`, 'utf8');
+  t.notMatch(mapped, /duckdb/i, 'the server process never loads DuckDB: the pipeline worker does');
 
   const response = await fetch(`${address}/select-voucher`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SEED_REQUEST) });
   t.equal(response.status, 200);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runPipeline } from '../pipeline/run.js';
-import { readSnapshotRows } from '../vouchers/snapshot.js';
+import { readSnapshotRows } from '../vouchers/snapshot-rows.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 
 export interface PipelineFigures {

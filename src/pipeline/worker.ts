@@ -3,7 +3,8 @@
 // DuckDB: a native crash or the memory of a large refresh cannot take the service down with it.
 import { AppError } from '../errors.js';
 import { withDatabase } from '../warehouse/database.js';
-import { countryKey, latestRunId, readSnapshotRows, type SnapshotRows } from '../vouchers/snapshot.js';
+import { latestRunId, readSnapshotRows } from '../vouchers/snapshot-rows.js';
+import { countryKey, type SnapshotRows } from '../vouchers/snapshot.js';
 import { runPipeline, type RunSummary } from './run.js';
 
 export type WorkerRequest =

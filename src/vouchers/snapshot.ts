@@ -1,8 +1,7 @@
 // The immutable in-memory copy of segment_vouchers, country_vouchers and segment_definitions that
-// answers /select-voucher: read as rows from the warehouse (in the pipeline worker), built into
-// frozen maps (in the server), then only read. Never mutate one.
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, type Params } from '../warehouse/database.js';
+// answers /select-voucher: read as rows from the warehouse by the pipeline worker (snapshot-rows.ts),
+// built into frozen maps here in the server, then only read. Never mutate one, and never import
+// DuckDB from this file: the server process must not load it.
 
 /** What a segment's bounds are measured on (segment_definitions.measure). */
 export type Measure = 'total_orders' | 'days_since_last_order';
@@ -57,7 +56,7 @@ export function findVariant(segment: Segment, value: number): Variant | undefine
   return segment.variants.find((variant) => value >= variant.lower && (variant.upper === null || value <= variant.upper));
 }
 
-interface AnswerRow {
+export interface AnswerRow {
   country_key: string;
   country_code: string;
   voucher_amount: number;
@@ -72,30 +71,6 @@ export interface SnapshotRows {
   definitions: { segment_name: string; segment_variant: string; measure: Measure; lower_bound: number; upper_bound: number | null }[];
   countries: AnswerRow[];
   variants: (AnswerRow & { segment_name: string; segment_variant: string })[];
-}
-
-/** Reads the rows of one run's snapshot from a warehouse connection, with parameterized queries. */
-export async function readSnapshotRows(connection: DuckDBConnection, runId: string): Promise<SnapshotRows> {
-  const params: Params = { run_id: runId };
-  const [run] = await queryRows<{ built_at: string }>(
-    connection,
-    `select strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as built_at from pipeline_runs where run_id = $run_id`,
-    params,
-  );
-  if (!run) throw new Error(`the warehouse records no run ${runId}`);
-  return {
-    runId,
-    builtAt: run.built_at,
-    definitions: await queryRows(
-      connection,
-      'select segment_name, segment_variant, measure, lower_bound, upper_bound from segment_definitions order by segment_name, lower_bound',
-    ),
-    countries: await queryRows(connection, 'select country_key, country_code, voucher_amount, voucher_count, country_rows as rows from country_vouchers'),
-    variants: await queryRows(
-      connection,
-      'select country_key, country_code, segment_name, segment_variant, voucher_amount, voucher_count, variant_rows as rows from segment_vouchers',
-    ),
-  };
 }
 
 /** Builds the frozen lookup structures the request path reads. */
@@ -121,10 +96,4 @@ export function buildSnapshot(rows: SnapshotRows): VoucherSnapshot {
     ]),
   );
   return Object.freeze({ runId: rows.runId, builtAt: rows.builtAt, segments, countries });
-}
-
-/** The run that produced a warehouse file: the latest one recorded in it. */
-export async function latestRunId(connection: DuckDBConnection): Promise<string | undefined> {
-  const [row] = await queryRows<{ run_id: string }>(connection, 'select run_id from pipeline_runs order by finished_at desc limit 1');
-  return row?.run_id;
 }
