@@ -81,6 +81,18 @@ t.test('a data check that fails stops the refresh', async (t) => {
   t.same(await select(app), served);
 });
 
+t.test('an input with no clean row fails its data check instead of emptying the answers', async (t) => {
+  const { app, config } = await appWith(t, HISTORY);
+  const served = await select(app);
+  for (const rows of [[], [{ voucher_amount: null }, { country_code: '' }]]) {
+    await writeVoucherParquet(config.DATA_PATH, rows);
+    const response = await refresh(app);
+    t.equal(response.statusCode, 422);
+    t.match(response.json(), { code: 'DATA_CHECK_FAILED', message: /input_has_clean_rows/ });
+    t.same(await select(app), served);
+  }
+});
+
 t.test('a segment bound changed in SQL reaches both the pipeline and the API after a refresh', async (t) => {
   const sqlDir = join(folderOf(t), 'sql');
   await cp('sql', sqlDir, { recursive: true });
