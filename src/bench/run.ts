@@ -6,17 +6,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { describeMachine } from './machine.js';
+import { SEED_REQUEST } from '../vouchers/routes.js';
 import { benchPipeline } from './pipeline.js';
 import { compare, startProcess, stopProcess } from './serving.js';
 
-const SEED_REQUEST = JSON.stringify({
-  customer_id: 123,
-  country_code: 'Peru',
-  last_order_ts: '2018-05-03 00:00:00',
-  first_order_ts: '2017-05-03 00:00:00',
-  total_orders: 15,
-  segment_name: 'recency_segment',
-});
+const SEED_BODY = JSON.stringify(SEED_REQUEST);
 
 const ROUNDS = 12;
 const ROUND_SECONDS = 3;
@@ -66,8 +60,8 @@ async function servingSection(config: Config, say: Say): Promise<void> {
   try {
     const { figures, medianRatio } = await compare(
       [
-        { name: 'bare Fastify route (constant)', url: `http://127.0.0.1:${barePort}/bare`, body: SEED_REQUEST },
-        { name: 'POST /select-voucher (seed request)', url: `http://127.0.0.1:${servicePort}/select-voucher`, body: SEED_REQUEST },
+        { name: 'bare Fastify route (constant)', url: `http://127.0.0.1:${barePort}/bare`, body: SEED_BODY },
+        { name: 'POST /select-voucher (seed request)', url: `http://127.0.0.1:${servicePort}/select-voucher`, body: SEED_BODY },
       ],
       ROUNDS,
       ROUND_SECONDS,

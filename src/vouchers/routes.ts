@@ -17,6 +17,16 @@ export const SelectVoucherRequest = Type.Object({
   segment_name: Type.String({ minLength: 1, maxLength: 256 }),
 });
 
+/** The seed document's example request (used by the tests and the benchmarks). */
+export const SEED_REQUEST: Static<typeof SelectVoucherRequest> = {
+  customer_id: 123,
+  country_code: 'Peru',
+  last_order_ts: '2018-05-03 00:00:00',
+  first_order_ts: '2017-05-03 00:00:00',
+  total_orders: 15,
+  segment_name: 'recency_segment',
+};
+
 export const SelectVoucherResponse = Type.Object({
   voucher_amount: Type.Number(),
   country_code: Type.String(),

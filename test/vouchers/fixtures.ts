@@ -13,12 +13,4 @@ export const HISTORY: VoucherRow[] = [
   { country_code: 'Latvia', total_orders: '2.0', voucher_amount: 1760 },
 ];
 
-/** The seed's example request. */
-export const SEED_REQUEST = {
-  customer_id: 123,
-  country_code: 'Peru',
-  last_order_ts: '2018-05-03 00:00:00',
-  first_order_ts: '2017-05-03 00:00:00',
-  total_orders: 15,
-  segment_name: 'recency_segment',
-};
+export { SEED_REQUEST } from '../../src/vouchers/routes.js';
