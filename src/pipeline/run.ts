@@ -11,7 +11,7 @@ import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
 import { readPipeline, type SqlFile } from './sql-files.js';
 
-export const REQUIRED_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
+const REQUIRED_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
 
 export interface RunSummary {
   run_id: string;
