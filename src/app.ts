@@ -8,7 +8,7 @@ import { Refresher } from './pipeline/refresher.js';
 import { pipelineRoutes } from './pipeline/routes.js';
 import { voucherRoutes } from './vouchers/routes.js';
 
-export const BODY_LIMIT = 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 
 export interface AppOptions {
   /** Where "now" comes from; tests pin it. */

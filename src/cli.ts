@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { Refresher } from './pipeline/refresher.js';
-import type { RunSummary } from './pipeline/run.js';
+import type { RunSummary } from './pipeline/run-summary.js';
 import { formatTable } from './text-table.js';
 import { withDatabase } from './warehouse/database.js';
 import { generateVoucherSample } from './vouchers/sample.js';

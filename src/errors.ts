@@ -1,6 +1,7 @@
 // Errors that carry an HTTP status and a stable code, and the one handler that turns any error into
 // { statusCode, code, error, message }. A 5xx never shows its internals to a client unless it says it may.
 import { STATUS_CODES } from 'node:http';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export class AppError extends Error {
@@ -17,12 +18,15 @@ export class AppError extends Error {
   }
 }
 
-export interface ErrorBody {
-  statusCode: number;
-  code: string;
-  error: string;
-  message: string;
-}
+/** The body of every error response; routes declare it for their 4xx and 5xx answers. */
+export const ErrorBody = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  error: Type.String(),
+  message: Type.String(),
+});
+
+export type ErrorBody = Static<typeof ErrorBody>;
 
 /** Fastify's own error codes are kept (FST_ERR_CTP_BODY_TOO_LARGE, ...); schema failures get one code of ours. */
 function describe(error: Partial<FastifyError> & Error): ErrorBody {

@@ -10,18 +10,18 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { removeLeftoverBuilds } from '../warehouse/files.js';
 import { buildSnapshot, type VoucherSnapshot } from '../vouchers/snapshot.js';
-import type { RunSummary } from './run.js';
-import type { WorkerReply, WorkerRequest } from './worker.js';
+import type { RunSummary } from './run-summary.js';
+import type { WorkerReply, WorkerRequest, WorkerResults } from './worker.js';
 
 // worker.js beside this file once built; worker.ts when run from source (tests), with the same loader flags.
 const WORKER = fileURLToPath(new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-/** Runs one request in a fresh worker process and returns its reply; a worker that dies without one is a 500. */
-function runWorker(request: WorkerRequest): Promise<Extract<WorkerReply, { ok: true }>> {
+/** Runs one request in a fresh worker process and returns its result; a worker that dies without one is a 500. */
+function runWorker<K extends WorkerRequest['kind']>(request: Extract<WorkerRequest, { kind: K }>): Promise<WorkerResults[K]> {
   return new Promise((resolve, reject) => {
     const worker = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let reply: WorkerReply | undefined;
-    worker.once('message', (message: WorkerReply) => (reply = message));
+    let reply: WorkerReply<K> | undefined;
+    worker.once('message', (message: WorkerReply<K>) => (reply = message));
     worker.once('error', (error) => reject(new AppError(500, 'PIPELINE_FAILED', `cannot start the pipeline worker: ${error.message}`, true)));
     worker.once('exit', (code, signal) => {
       if (!reply) reject(new AppError(500, 'PIPELINE_CRASHED', `the pipeline worker ended (${signal ?? `exit code ${code}`}) before answering`, true));
@@ -54,8 +54,9 @@ export class Refresher {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** The snapshot being served; undefined only before start() has succeeded. */
-  get snapshot(): VoucherSnapshot | undefined {
+  /** The snapshot being served; a 503 before start() has succeeded (buildApp awaits it, so only in theory). */
+  get snapshot(): VoucherSnapshot {
+    if (!this.#snapshot) throw new AppError(503, 'NOT_READY', 'the warehouse has not been loaded yet', true);
     return this.#snapshot;
   }
 
@@ -73,8 +74,9 @@ export class Refresher {
     if (removed.length > 0) this.log.warn({ removed }, 'removed unfinished warehouse builds left by an earlier crash');
     if (existsSync(this.config.DB_PATH)) {
       try {
-        this.#snapshot = buildSnapshot((await runWorker({ kind: 'read', dbPath: this.config.DB_PATH })).rows);
-        this.log.info({ run_id: this.#snapshot.runId, db: this.config.DB_PATH }, 'serving the existing warehouse');
+        const snapshot = buildSnapshot((await runWorker({ kind: 'read', dbPath: this.config.DB_PATH })).rows);
+        this.#snapshot = snapshot;
+        this.log.info({ run_id: snapshot.runId, db: this.config.DB_PATH }, 'serving the existing warehouse');
         return;
       } catch (error) {
         this.log.warn({ err: error, db: this.config.DB_PATH }, 'the existing warehouse cannot be served; rebuilding it');
@@ -96,7 +98,6 @@ export class Refresher {
         sqlDir: this.config.SQL_DIR,
         countryCode: options.countryCode,
       });
-      if (!summary) throw new AppError(500, 'PIPELINE_FAILED', 'the pipeline worker answered without a run summary', true);
       this.#snapshot = buildSnapshot(rows);
       this.log.info({ run: summary }, 'refresh succeeded');
       return summary;

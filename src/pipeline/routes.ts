@@ -2,33 +2,14 @@
 // (the previous answers keep being served). GET /health: what is being served.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../errors.js';
-import { ErrorBody } from '../http-schemas.js';
+import { ErrorBody } from '../errors.js';
+import { RunSummary } from './run-summary.js';
 import type { Refresher } from './refresher.js';
 
 const RefreshRequest = Type.Union([
   Type.Object({ country_code: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false }),
   Type.Null(),
 ]);
-
-const Counts = Type.Record(Type.String(), Type.Integer());
-
-export const RunSummarySchema = Type.Object({
-  run_id: Type.String(),
-  status: Type.String(),
-  started_at: Type.String(),
-  finished_at: Type.String(),
-  duration_ms: Type.Integer(),
-  input_path: Type.String(),
-  input_bytes: Type.Integer(),
-  rows_read: Type.Integer(),
-  rows_kept: Type.Integer(),
-  rows_rejected: Type.Integer(),
-  rejected_by_rule: Counts,
-  excluded_by_rule: Counts,
-  segment_vouchers: Type.Integer(),
-  sql_checksum: Type.String(),
-});
 
 const Health = Type.Object({
   status: Type.String(),
@@ -41,13 +22,12 @@ const Health = Type.Object({
 export const pipelineRoutes: FastifyPluginAsyncTypebox<{ refresher: Refresher }> = async (app, { refresher }) => {
   app.post(
     '/refresh',
-    { schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummarySchema, '4xx': ErrorBody, '5xx': ErrorBody } } },
+    { schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummary, '4xx': ErrorBody, '5xx': ErrorBody } } },
     async (request) => refresher.refresh({ countryCode: request.body?.country_code }),
   );
 
   app.get('/health', { schema: { response: { 200: Health, '5xx': ErrorBody } } }, async () => {
     const snapshot = refresher.snapshot;
-    if (!snapshot) throw new AppError(503, 'NOT_READY', 'the warehouse has not been loaded yet', true);
     return {
       status: 'ok',
       run_id: snapshot.runId,

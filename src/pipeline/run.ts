@@ -9,26 +9,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
+import type { RunSummary } from './run-summary.js';
 import { readPipeline, type SqlFile } from './sql-files.js';
 
 const REQUIRED_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
-
-export interface RunSummary {
-  run_id: string;
-  status: string;
-  started_at: string;
-  finished_at: string;
-  duration_ms: number;
-  input_path: string;
-  input_bytes: number;
-  rows_read: number;
-  rows_kept: number;
-  rows_rejected: number;
-  rejected_by_rule: Record<string, number>;
-  excluded_by_rule: Record<string, number>;
-  segment_vouchers: number;
-  sql_checksum: string;
-}
 
 export interface RunOptions<T> {
   inputPath: string;

@@ -5,14 +5,21 @@ import { AppError } from '../errors.js';
 import { withDatabase } from '../warehouse/database.js';
 import { latestRunId, readSnapshotRows } from '../vouchers/snapshot-rows.js';
 import { countryKey, type SnapshotRows } from '../vouchers/snapshot.js';
-import { runPipeline, type RunSummary } from './run.js';
+import type { RunSummary } from './run-summary.js';
+import { runPipeline } from './run.js';
 
 export type WorkerRequest =
   | { kind: 'refresh'; inputPath: string; dbPath: string; sqlDir: string; countryCode?: string }
   | { kind: 'read'; dbPath: string };
 
-export type WorkerReply =
-  | { ok: true; summary?: RunSummary; rows: SnapshotRows }
+/** What each kind of request answers. */
+export interface WorkerResults {
+  read: { rows: SnapshotRows };
+  refresh: { rows: SnapshotRows; summary: RunSummary };
+}
+
+export type WorkerReply<K extends WorkerRequest['kind'] = WorkerRequest['kind']> =
+  | ({ ok: true } & WorkerResults[K])
   | { ok: false; error: { statusCode: number; code: string; message: string } };
 
 async function serve(request: WorkerRequest): Promise<WorkerReply> {

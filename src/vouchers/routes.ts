@@ -2,9 +2,8 @@
 // the most used voucher amount. Answers from memory only: it never queries DuckDB.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../errors.js';
+import { AppError, ErrorBody } from '../errors.js';
 import type { Refresher } from '../pipeline/refresher.js';
-import { ErrorBody } from '../http-schemas.js';
 import { parseTimestamp, utcDaysBetween } from './request-time.js';
 import { countryKey, findVariant, variantKey, type Segment } from './snapshot.js';
 
@@ -62,7 +61,6 @@ export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = asy
     { schema: { body: SelectVoucherRequest, response: { 200: SelectVoucherResponse, '4xx': ErrorBody, '5xx': ErrorBody } } },
     async (request): Promise<Static<typeof SelectVoucherResponse>> => {
       const snapshot = refresher.snapshot;
-      if (!snapshot) throw new AppError(503, 'NOT_READY', 'the warehouse has not been loaded yet', true);
       const body = request.body;
       const now = clock();
       const lastOrder = readTimestamp('last_order_ts', body.last_order_ts);

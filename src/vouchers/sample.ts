@@ -1,7 +1,6 @@
 // Writes the voucher sample parquet from sql/sample/voucher_sample.sql, deterministically, at any scale.
 // Writes to a temporary file and renames it, so a half-written sample never replaces a good one.
-import { rename, rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 
