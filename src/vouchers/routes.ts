@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, ErrorBody } from '../errors.js';
 import type { Refresher } from '../pipeline/refresher.js';
-import { parseTimestamp, utcDaysBetween } from './request-time.js';
+import { parseTimestamp, utcDaysBetween } from '../timestamps.js';
 import { countryKey, findVariant, variantKey, type Segment } from './snapshot.js';
 
 export const SelectVoucherRequest = Type.Object({

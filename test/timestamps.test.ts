@@ -1,7 +1,7 @@
 // Request timestamps: the seed's format read as UTC, ISO 8601 with or without an offset, and a clear
 // "no" (undefined) for anything else, including dates that do not exist.
 import t from 'tap';
-import { parseTimestamp, utcDaysBetween } from '../../src/vouchers/request-time.js';
+import { parseTimestamp, utcDaysBetween } from '../src/timestamps.js';
 
 const iso = (text: string) => parseTimestamp(text)?.toISOString();
 

@@ -1,4 +1,4 @@
-// Reading the timestamps of a /select-voucher request, and counting UTC calendar days.
+// Reading timestamps (voucher requests, customer events) and counting UTC calendar days.
 // Pure functions of their arguments: never read the clock or the machine's time zone here.
 // The parser is a hand-written scanner because it runs twice per request on the hot path
 // (a regular expression with capture groups cost about 2.4 us a call, this about a tenth of that).
