@@ -1,0 +1,84 @@
+// The rules an event must follow to be accepted (docs: ltv-events.md), checked one event at a time.
+// Pure: never throws on bad input, never changes the event; the reason it gives is what the client reads.
+import { parseTimestamp } from '../timestamps.js';
+
+/** Each event type and the verbs it may carry. */
+export const EVENT_VERBS: Readonly<Record<string, readonly string[]>> = {
+  CUSTOMER: ['NEW', 'UPDATE'],
+  SITE_VISIT: ['NEW'],
+  IMAGE: ['UPLOAD'],
+  ORDER: ['NEW', 'UPDATE'],
+};
+
+const AMOUNT = /^\d{1,15}\.\d{2} USD$/;
+const OTHER_CURRENCY = /^-?\d+(?:\.\d+)? ([A-Za-z]{3})$/;
+
+/** An accepted event: its time as UTC ISO 8601 with milliseconds, which is what the SQL orders by. */
+export interface Accepted {
+  eventAt: string;
+}
+
+export interface Rejected {
+  reason: string;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** The reason a required string field is unusable, or undefined if it is a non-empty string. */
+function badString(event: Record<string, unknown>, field: string): string | undefined {
+  const value = event[field];
+  if (value === undefined || value === null || value === '') return `missing ${field}`;
+  if (typeof value !== 'string') return `${field} must be a string, not ${describe(value)}`;
+  return undefined;
+}
+
+function badAmount(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return 'missing total_amount';
+  if (typeof value !== 'string') return `total_amount must be a string like "12.34 USD", not ${describe(value)}`;
+  if (AMOUNT.test(value)) return undefined;
+  const currency = OTHER_CURRENCY.exec(value)?.[1];
+  if (currency && currency.toUpperCase() !== 'USD') return `total_amount ${JSON.stringify(value)} is not in USD (amounts are not converted)`;
+  return `total_amount ${JSON.stringify(value)} is not an amount like "12.34 USD"`;
+}
+
+/** Accepts an event with its UTC time, or rejects it with the first rule it breaks. */
+export function checkEvent(value: unknown): Accepted | Rejected {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { reason: `an event must be a JSON object, not ${describe(value)}` };
+  const event = value as Record<string, unknown>;
+  const typeProblem = badString(event, 'type');
+  if (typeProblem) return { reason: typeProblem };
+  const type = event.type as string;
+  const verbs = Object.hasOwn(EVENT_VERBS, type) ? EVENT_VERBS[type] : undefined;
+  if (!verbs) return { reason: `unknown type ${JSON.stringify(type)} (expected one of ${Object.keys(EVENT_VERBS).join(', ')})` };
+  const verbProblem = badString(event, 'verb');
+  if (verbProblem) return { reason: verbProblem };
+  if (!verbs.includes(event.verb as string)) return { reason: `unknown verb ${JSON.stringify(event.verb)} for type ${type} (expected ${verbs.join(' or ')})` };
+  const problem =
+    badString(event, 'key') ??
+    badString(event, 'event_time') ??
+    (type === 'CUSTOMER' ? undefined : badString(event, 'customer_id')) ??
+    (type === 'ORDER' ? badAmount(event.total_amount) : undefined) ??
+    (event.last_name !== undefined && event.last_name !== null && typeof event.last_name !== 'string' ? `last_name must be a string, not ${describe(event.last_name)}` : undefined);
+  if (problem) return { reason: problem };
+  const at = parseTimestamp(event.event_time as string);
+  if (!at) return { reason: `unreadable event_time ${JSON.stringify(event.event_time)} (expected ISO 8601 such as 2017-01-06T12:46:46.384Z)` };
+  return { eventAt: at.toISOString() };
+}
+
+/**
+ * The event as JSON with every object's keys sorted: two events are identical (a resend) exactly when
+ * these texts are equal. Built as text, never as an object, so a key such as "__proto__" stays plain data.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) text += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${canonicalJson(record[keys[i]!])}`;
+  return `${text}}`;
+}

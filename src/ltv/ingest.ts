@@ -1,0 +1,46 @@
+// Ingest(e, D) of the seed: checks each event on its own, commits the good ones to the store, and
+// says what happened to every one. Shared by POST /events and `npm run ingest`.
+import { hash } from 'node:crypto';
+import type { EventStore, StoredEvent } from './event-store.js';
+import { canonicalJson, checkEvent } from './events.js';
+import type { RawValue } from './event-text.js';
+
+export interface Rejection {
+  index: number;
+  reason: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+/** Sorts values into the events to store (with their ids) and the rejected ones (with their reasons). */
+export function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: StoredEvent[]; rejected: Rejection[] } {
+  const received = receivedAt.toISOString();
+  const events: StoredEvent[] = [];
+  const rejected: Rejection[] = [];
+  for (const raw of values) {
+    if (raw.error !== undefined) {
+      rejected.push({ index: raw.index, reason: raw.error });
+      continue;
+    }
+    const verdict = checkEvent(raw.value);
+    if ('reason' in verdict) {
+      rejected.push({ index: raw.index, reason: verdict.reason });
+      continue;
+    }
+    const event = canonicalJson(raw.value);
+    const id = hash('sha1', event, 'base64url');
+    events.push({ id, line: `{"event_id":"${id}","received_at":"${received}","event_at":"${verdict.eventAt}","event":${event}}` });
+  }
+  return { events, rejected };
+}
+
+/** Stores the good events of a batch durably (identical ones once) and reports every bad one by index. */
+export async function ingest(store: EventStore, values: Iterable<RawValue>, receivedAt = new Date()): Promise<IngestResult> {
+  const { events, rejected } = prepareEvents(values, receivedAt);
+  const { accepted, duplicates } = events.length > 0 ? await store.commit(events) : { accepted: 0, duplicates: 0 };
+  return { accepted, duplicates, rejected };
+}
