@@ -1,10 +1,14 @@
-// Builds the Fastify app: routes, schemas, error handling and the served warehouse snapshot.
+// Builds the Fastify app: routes, schemas, error handling, the served warehouse snapshot and the event store.
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { AppError, errorHandler } from './errors.js';
+import { EventStore } from './ltv/event-store.js';
+import { LtvAnswers } from './ltv/ltv-answers.js';
+import { ltvRoutes } from './ltv/routes.js';
 import { Refresher } from './pipeline/refresher.js';
+import { runWorker } from './pipeline/worker-process.js';
 import { pipelineRoutes } from './pipeline/routes.js';
 import { voucherRoutes } from './vouchers/routes.js';
 
@@ -32,9 +36,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     throw new AppError(404, 'NOT_FOUND', `no route ${request.method} ${request.url}`);
   });
 
-  const refresher = new Refresher(config, app.log);
+  const store = await EventStore.open(config.EVENTS_PATH, { watch: true });
+  app.addHook('onClose', async () => store.close());
+  const ltv = new LtvAnswers(store, async () => (await runWorker({ kind: 'ltv', eventsPath: config.EVENTS_PATH, sqlDir: config.SQL_DIR })).topLtv);
+  const refresher = new Refresher(config, app.log, ltv);
   await refresher.start();
+  ltv.warm(app.log);
   await app.register(voucherRoutes, { refresher, clock: options.clock ?? (() => new Date()) });
   await app.register(pipelineRoutes, { refresher });
+  await app.register(ltvRoutes, { store, ltv });
   return app;
 }

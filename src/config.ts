@@ -8,6 +8,7 @@ export const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_PATH: Type.String({ minLength: 1, default: 'data/data.parquet.gzip' }),
   DB_PATH: Type.String({ minLength: 1, default: 'data/warehouse.duckdb' }),
+  EVENTS_PATH: Type.String({ minLength: 1, default: 'data/events' }),
   SQL_DIR: Type.String({ minLength: 1, default: 'sql' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),

@@ -4,7 +4,7 @@ import t from 'tap';
 import { loadConfig } from '../src/config.js';
 
 t.test('defaults', async (t) => {
-  t.match(loadConfig({}), { PORT: 5000, HOST: '127.0.0.1', DATA_PATH: 'data/data.parquet.gzip', DB_PATH: 'data/warehouse.duckdb', LOG_LEVEL: 'info' });
+  t.match(loadConfig({}), { PORT: 5000, HOST: '127.0.0.1', DATA_PATH: 'data/data.parquet.gzip', DB_PATH: 'data/warehouse.duckdb', EVENTS_PATH: 'data/events', LOG_LEVEL: 'info' });
 });
 
 t.test('values from the environment', async (t) => {

@@ -12,7 +12,7 @@ import { fixtureDir } from './helpers/warehouse.js';
 t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM', async (t) => {
   const config = await fixtureDir(t, HISTORY);
   const server = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_PATH: config.DATA_PATH, DB_PATH: config.DB_PATH, LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_PATH: config.DATA_PATH, DB_PATH: config.DB_PATH, EVENTS_PATH: config.EVENTS_PATH, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.teardown(() => server.kill('SIGKILL'));
@@ -41,7 +41,7 @@ t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM
 t.test('refuses to start, with the reason, when there is no warehouse and no input', async (t) => {
   const config = await fixtureDir(t, []);
   const server = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, PORT: '0', DATA_PATH: `${config.DATA_PATH}.missing`, DB_PATH: config.DB_PATH, LOG_LEVEL: 'silent' },
+    env: { ...process.env, PORT: '0', DATA_PATH: `${config.DATA_PATH}.missing`, DB_PATH: config.DB_PATH, EVENTS_PATH: config.EVENTS_PATH, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

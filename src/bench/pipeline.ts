@@ -38,7 +38,7 @@ export async function benchPipeline(inputPath: string, sqlDir: string, runs: num
     for (let run = 0; run <= runs; run++) {
       floors.push(await floorMs(inputPath));
       const started = performance.now();
-      const { summary } = await runPipeline({ inputPath, dbPath, sqlDir, load: (connection, s) => readSnapshotRows(connection, s.run_id) });
+      const { summary } = await runPipeline({ inputPath, eventsPath: join(dir, 'events'), dbPath, sqlDir, load: (connection, s) => readSnapshotRows(connection, s.run_id) });
       if (run === 0) continue; // the first run warms the file cache
       refresh.push(performance.now() - started);
       pipeline.push(summary.duration_ms);

@@ -1,36 +1,15 @@
 // Owns what the server serves: the current snapshot, swapped in one assignment after a successful
 // refresh, and the one-refresh-at-a-time rule. DuckDB work runs in a pipeline worker process; this
 // process never opens the warehouse.
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { removeLeftoverBuilds } from '../warehouse/files.js';
 import { buildSnapshot, type VoucherSnapshot } from '../vouchers/snapshot.js';
 import type { RunSummary } from './run-summary.js';
-import type { WorkerReply, WorkerRequest, WorkerResults } from './worker.js';
-
-// worker.js beside this file once built; worker.ts when run from source (tests), with the same loader flags.
-const WORKER = fileURLToPath(new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-
-/** Runs one request in a fresh worker process and returns its result; a worker that dies without one is a 500. */
-function runWorker<K extends WorkerRequest['kind']>(request: Extract<WorkerRequest, { kind: K }>): Promise<WorkerResults[K]> {
-  return new Promise((resolve, reject) => {
-    const worker = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let reply: WorkerReply<K> | undefined;
-    worker.once('message', (message: WorkerReply<K>) => (reply = message));
-    worker.once('error', (error) => reject(new AppError(500, 'PIPELINE_FAILED', `cannot start the pipeline worker: ${error.message}`, true)));
-    worker.once('exit', (code, signal) => {
-      if (!reply) reject(new AppError(500, 'PIPELINE_CRASHED', `the pipeline worker ended (${signal ?? `exit code ${code}`}) before answering`, true));
-      else if (reply.ok) resolve(reply);
-      else reject(new AppError(reply.error.statusCode, reply.error.code, reply.error.message, true));
-    });
-    worker.send(request);
-  });
-}
+import type { LtvAnswers } from '../ltv/ltv-answers.js';
+import { runWorker } from './worker-process.js';
 
 export interface RefreshOptions {
   inputPath?: string;
@@ -50,8 +29,10 @@ export class Refresher {
   #lastFailure: RefreshFailure | undefined;
 
   constructor(
-    private readonly config: Pick<Config, 'DATA_PATH' | 'DB_PATH' | 'SQL_DIR'>,
+    private readonly config: Pick<Config, 'DATA_PATH' | 'DB_PATH' | 'EVENTS_PATH' | 'SQL_DIR'>,
     private readonly log: FastifyBaseLogger,
+    /** Where a refresh's lifetime values go, in the server; the CLI has none. */
+    private readonly ltv?: LtvAnswers,
   ) {}
 
   /** The snapshot being served; a 503 before start() has succeeded (buildApp awaits it, so only in theory). */
@@ -91,14 +72,17 @@ export class Refresher {
     this.#running = true;
     const inputPath = options.inputPath ?? this.config.DATA_PATH;
     try {
-      const { summary, rows } = await runWorker({
+      const eventsVersion = this.ltv?.eventsVersion;
+      const { summary, rows, topLtv } = await runWorker({
         kind: 'refresh',
         inputPath,
+        eventsPath: this.config.EVENTS_PATH,
         dbPath: this.config.DB_PATH,
         sqlDir: this.config.SQL_DIR,
         countryCode: options.countryCode,
       });
       this.#snapshot = buildSnapshot(rows);
+      if (eventsVersion !== undefined) this.ltv?.offer(eventsVersion, topLtv);
       this.log.info({ run: summary }, 'refresh succeeded');
       return summary;
     } catch (error) {

@@ -18,6 +18,10 @@ export const RunSummary = Type.Object({
   rejected_by_rule: Counts,
   excluded_by_rule: Counts,
   segment_vouchers: Type.Integer(),
+  events_path: Type.String(),
+  events_read: Type.Integer(),
+  latest_events: Type.Integer(),
+  customers: Type.Integer(),
   sql_checksum: Type.String(),
 });
 

@@ -10,12 +10,12 @@ import { AppError } from '../errors.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
 import type { RunSummary } from './run-summary.js';
-import { readPipeline, type SqlFile } from './sql-files.js';
-
-const REQUIRED_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
+import { attachEventInput, attachVoucherInput, firstLine } from './inputs.js';
+import { readPipeline, type Pipeline, type SqlFile } from './sql-files.js';
 
 export interface RunOptions<T> {
   inputPath: string;
+  eventsPath: string;
   dbPath: string;
   sqlDir: string;
   /** Reads what the caller needs from the finished build, before it is swapped in; may reject the run by throwing. */
@@ -35,18 +35,13 @@ async function inputSize(inputPath: string): Promise<number> {
 
 const DISK_TROUBLE = /no space left|permission denied|read-only file system|quota exceeded|EACCES|ENOSPC|EROFS|EDQUOT/i;
 
-/** DuckDB appends the statement and a caret to its messages; the first line says what went wrong. */
-function reason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
-}
-
 function diskError(where: string, error: unknown): AppError {
-  return new AppError(507, 'WAREHOUSE_WRITE_FAILED', `cannot write the warehouse (${where}): ${reason(error)}`, true, { cause: error });
+  return new AppError(507, 'WAREHOUSE_WRITE_FAILED', `cannot write the warehouse (${where}): ${firstLine(error)}`, true, { cause: error });
 }
 
 /** Sorts a failed statement's error: the disk, the input file (DuckDB's IO and invalid-input errors), or the SQL itself. */
 function stepError(file: string, error: unknown): AppError {
-  const message = reason(error);
+  const message = firstLine(error);
   if (DISK_TROUBLE.test(message)) return diskError(file, error);
   if (/^(IO|Invalid Input) Error/.test(message)) return new AppError(422, 'INPUT_UNREADABLE', `${file}: ${message}`, true, { cause: error });
   return new AppError(500, 'PIPELINE_FAILED', `${file}: ${message}`, true, { cause: error });
@@ -58,20 +53,6 @@ async function runStep(connection: DuckDBConnection, file: SqlFile): Promise<voi
   } catch (error) {
     throw stepError(`sql/${file.name}`, error);
   }
-}
-
-/** The one place the input path reaches SQL: a view over the parquet, checked for the columns staging reads. */
-async function attachInput(connection: DuckDBConnection, inputPath: string): Promise<void> {
-  const source = `read_parquet(${sqlString(resolve(inputPath))}, file_row_number = true)`;
-  try {
-    await connection.run(`create or replace view raw_voucher_assignments as select * from ${source}`);
-  } catch (error) {
-    throw new AppError(422, 'INPUT_UNREADABLE', `input is not a readable parquet file: ${inputPath} (${reason(error)})`, true, { cause: error });
-  }
-  const columns = await queryRows<{ column_name: string }>(connection, 'select column_name from (describe raw_voucher_assignments)');
-  const present = new Set(columns.map((column) => column.column_name));
-  const missing = REQUIRED_COLUMNS.filter((column) => !present.has(column));
-  if (missing.length > 0) throw new AppError(422, 'INPUT_SCHEMA_MISMATCH', `input ${inputPath} lacks the column(s) ${missing.join(', ')}`);
 }
 
 async function runChecks(connection: DuckDBConnection, checks: SqlFile[]): Promise<void> {
@@ -104,13 +85,23 @@ async function carryHistory(connection: DuckDBConnection, dbPath: string): Promi
   }
 }
 
-async function recordRun(connection: DuckDBConnection, run: { runId: string; startedAt: Date; inputPath: string; inputBytes: number; checksum: string }): Promise<RunSummary> {
+interface RunFacts {
+  runId: string;
+  startedAt: Date;
+  inputPath: string;
+  inputBytes: number;
+  eventsPath: string;
+  checksum: string;
+}
+
+async function recordRun(connection: DuckDBConnection, run: RunFacts): Promise<RunSummary> {
   const params = {
     run_id: run.runId,
     started_at: run.startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     input_path: resolve(run.inputPath),
     input_bytes: run.inputBytes,
+    events_path: resolve(run.eventsPath),
     sql_checksum: run.checksum,
   };
   await connection.run(
@@ -120,7 +111,7 @@ async function recordRun(connection: DuckDBConnection, run: { runId: string; sta
          sum(input_rows), coalesce(sum(input_rows) filter (is_kept), 0), coalesce(sum(input_rows) filter (not is_kept), 0),
          coalesce((select map(list(rule), list(rows)) from data_quality where effect = 'rejected'), map()),
          coalesce((select map(list(rule), list(rows)) from data_quality where effect <> 'rejected'), map()),
-         $sql_checksum
+         $sql_checksum, $events_path, (select count(*) from latest_events), (select count(*) from customer_ltv)
      from voucher_assignment_counts`,
     params,
   );
@@ -135,6 +126,8 @@ async function recordRun(connection: DuckDBConnection, run: { runId: string; sta
          rows_read::integer as rows_read, rows_kept::integer as rows_kept, rows_rejected::integer as rows_rejected,
          to_json(rejected_by_rule)::varchar as rejected, to_json(excluded_by_rule)::varchar as excluded,
          (select count(*) from segment_vouchers)::integer as segment_vouchers,
+         events_path, (select count(*) from stg_events)::integer as events_read,
+         latest_events::integer as latest_events, customers::integer as customers,
          sql_checksum
      from pipeline_runs where run_id = $run_id`,
     { run_id: run.runId },
@@ -142,6 +135,12 @@ async function recordRun(connection: DuckDBConnection, run: { runId: string; sta
   if (!row) throw new AppError(500, 'PIPELINE_FAILED', `run ${run.runId} was not recorded`, true);
   const { rejected, excluded, ...summary } = row;
   return { ...summary, rejected_by_rule: JSON.parse(rejected), excluded_by_rule: JSON.parse(excluded) };
+}
+
+/** Runs every step of the pipeline, in order, then every check; the first failure stops it. */
+async function runSteps(connection: DuckDBConnection, pipeline: Pipeline): Promise<void> {
+  for (const step of pipeline.steps) await runStep(connection, step);
+  await runChecks(connection, pipeline.checks);
 }
 
 /**
@@ -157,12 +156,12 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
   try {
     await mkdir(dirname(options.dbPath), { recursive: true });
     const result = await withDatabase(buildPath, {}, async (connection) => {
-      await attachInput(connection, options.inputPath);
-      for (const step of pipeline.steps) await runStep(connection, step);
-      await runChecks(connection, pipeline.checks);
+      await attachVoucherInput(connection, options.inputPath);
+      await attachEventInput(connection, options.eventsPath);
+      await runSteps(connection, pipeline);
       await runStep(connection, pipeline.runsTable);
       await carryHistory(connection, options.dbPath);
-      const summary = await recordRun(connection, { runId, startedAt, inputPath: options.inputPath, inputBytes, checksum: pipeline.checksum });
+      const summary = await recordRun(connection, { ...options, runId, startedAt, inputBytes, checksum: pipeline.checksum });
       const loaded = await options.load(connection, summary);
       await connection.run('checkpoint');
       return { summary, loaded };
@@ -176,4 +175,17 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
     if (DISK_TROUBLE.test(String((error as Error).message)) || (error as NodeJS.ErrnoException).code) throw diskError(options.dbPath, error);
     throw error;
   }
+}
+
+/**
+ * Runs the lifetime value steps and checks alone over the events in eventsPath, in memory (no file is
+ * written, the warehouse is not touched), and hands the result to `read`: the CLI's and the API's LTV.
+ */
+export async function runLtvInMemory<T>(options: { eventsPath: string; sqlDir: string; read: (connection: DuckDBConnection) => Promise<T> }): Promise<T> {
+  const pipeline = await readPipeline(options.sqlDir, ['ltv']);
+  return withDatabase(':memory:', {}, async (connection) => {
+    await attachEventInput(connection, options.eventsPath);
+    await runSteps(connection, pipeline);
+    return options.read(connection);
+  });
 }

@@ -5,7 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Feature folders under sql/, in the order their steps run. */
-export const STAGES = ['vouchers'] as const;
+export const STAGES = ['vouchers', 'ltv'] as const;
+
+export type Stage = (typeof STAGES)[number];
 
 export interface SqlFile {
   /** Path relative to the SQL folder, e.g. `vouchers/060_segment_vouchers.sql`: how errors name the file. */
@@ -27,11 +29,11 @@ async function readFolder(root: string, folder: string, pattern: RegExp): Promis
   return Promise.all(names.map(async (name) => ({ name: join(folder, name), text: await readFile(join(root, folder, name), 'utf8') })));
 }
 
-export async function readPipeline(root: string): Promise<Pipeline> {
+export async function readPipeline(root: string, stages: readonly Stage[] = STAGES): Promise<Pipeline> {
   const runsTable = { name: 'pipeline_runs.sql', text: await readFile(join(root, 'pipeline_runs.sql'), 'utf8') };
   const steps: SqlFile[] = [];
   const checks: SqlFile[] = [];
-  for (const stage of STAGES) {
+  for (const stage of stages) {
     steps.push(...(await readFolder(root, stage, /^\d+_\w+\.sql$/)));
     checks.push(...(await readFolder(root, join(stage, 'checks'), /^\w+\.sql$/)));
   }

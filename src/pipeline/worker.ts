@@ -1,21 +1,25 @@
-// The pipeline's own short-lived process: runs a refresh, or reads the served warehouse, with DuckDB,
-// sends the snapshot rows to the server over IPC, and exits. So the server process never loads
+// The pipeline's own short-lived process: runs a refresh, reads the served warehouse, or computes the
+// lifetime values from the event store, with DuckDB; sends what the server serves over IPC, and exits. So the server process never loads
 // DuckDB: a native crash or the memory of a large refresh cannot take the service down with it.
 import { AppError } from '../errors.js';
+import { MAX_TOP, type CustomerLtv } from '../ltv/customer-ltv.js';
+import { readTopLtv } from '../ltv/ltv-rows.js';
 import { withDatabase } from '../warehouse/database.js';
 import { latestRunId, readSnapshotRows } from '../vouchers/snapshot-rows.js';
 import { countryKey, type SnapshotRows } from '../vouchers/snapshot.js';
 import type { RunSummary } from './run-summary.js';
-import { runPipeline } from './run.js';
+import { runLtvInMemory, runPipeline } from './run.js';
 
 export type WorkerRequest =
-  | { kind: 'refresh'; inputPath: string; dbPath: string; sqlDir: string; countryCode?: string }
-  | { kind: 'read'; dbPath: string };
+  | { kind: 'refresh'; inputPath: string; eventsPath: string; dbPath: string; sqlDir: string; countryCode?: string }
+  | { kind: 'read'; dbPath: string }
+  | { kind: 'ltv'; eventsPath: string; sqlDir: string };
 
 /** What each kind of request answers. */
 export interface WorkerResults {
   read: { rows: SnapshotRows };
-  refresh: { rows: SnapshotRows; summary: RunSummary };
+  refresh: { rows: SnapshotRows; summary: RunSummary; topLtv: CustomerLtv[] };
+  ltv: { topLtv: CustomerLtv[] };
 }
 
 export type WorkerReply<K extends WorkerRequest['kind'] = WorkerRequest['kind']> =
@@ -31,6 +35,9 @@ async function serve(request: WorkerRequest): Promise<WorkerReply> {
     });
     return { ok: true, rows };
   }
+  if (request.kind === 'ltv') {
+    return { ok: true, topLtv: await runLtvInMemory({ ...request, read: (connection) => readTopLtv(connection, MAX_TOP) }) };
+  }
   const { summary, loaded } = await runPipeline({
     ...request,
     load: async (connection, run) => {
@@ -39,10 +46,10 @@ async function serve(request: WorkerRequest): Promise<WorkerReply> {
       if (wanted !== undefined && !rows.countries.some((country) => country.country_key === countryKey(wanted))) {
         throw new AppError(422, 'UNKNOWN_COUNTRY', `the input has no clean rows for country_code ${JSON.stringify(wanted)}; nothing was changed`);
       }
-      return rows;
+      return { rows, topLtv: await readTopLtv(connection, MAX_TOP) };
     },
   });
-  return { ok: true, summary, rows: loaded };
+  return { ok: true, summary, ...loaded };
 }
 
 function failure(error: unknown): WorkerReply {

@@ -16,6 +16,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     ...loadConfig({}),
     DATA_PATH: join(dir, 'data.parquet.gzip'),
     DB_PATH: join(dir, 'warehouse.duckdb'),
+    EVENTS_PATH: join(dir, 'events'),
     LOG_LEVEL: 'silent',
     ...overrides,
   };

@@ -1,0 +1,18 @@
+// One customer's lifetime value as the CLI's JSON and GET /customers/top-ltv show it: one TypeBox
+// schema, its type derived from it. No DuckDB here, so the server can load it.
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The most customers one answer can name: GET /customers/top-ltv's largest limit, and what the server keeps. */
+export const MAX_TOP = 1000;
+
+export const CustomerLtv = Type.Object({
+  customer_id: Type.String(),
+  last_name: Type.Union([Type.String(), Type.Null()]),
+  ltv: Type.Number({ description: 'USD, rounded to the cent' }),
+  revenue: Type.Number({ description: 'USD' }),
+  visits: Type.Integer(),
+  revenue_per_visit: Type.Union([Type.Number(), Type.Null()], { description: 'USD, rounded to the cent; null without visits' }),
+  visits_per_week: Type.Number({ description: 'rounded to 4 decimals' }),
+});
+
+export type CustomerLtv = Static<typeof CustomerLtv>;

@@ -1,0 +1,78 @@
+// POST /events: Ingest(e, D) over HTTP, each event judged on its own. GET /customers/top-ltv: the top
+// customers by lifetime value, reflecting every event accepted before the call. Neither touches DuckDB
+// in this process: events go to the store, lifetime values come from LtvAnswers.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError, ErrorBody } from '../errors.js';
+import type { EventStore } from './event-store.js';
+import { splitValues, type RawValue } from './event-text.js';
+import { ingest } from './ingest.js';
+import type { LtvAnswers } from './ltv-answers.js';
+import { CustomerLtv, MAX_TOP } from './customer-ltv.js';
+
+/** A batch of events may be much larger than any other request. */
+const EVENTS_BODY_LIMIT = 64 * 1024 * 1024;
+const DEFAULT_TOP = 10;
+
+const IngestResponse = Type.Object({
+  accepted: Type.Integer({ description: 'events stored by this call' }),
+  duplicates: Type.Integer({ description: 'events identical to one already stored, so not stored again' }),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), reason: Type.String() })),
+});
+
+/**
+ * The body's events, each with its index. A JSON body is parsed whole (one event or an array of them);
+ * an array that is not valid JSON as a whole is split so its readable events still count. NDJSON is split by line.
+ * Plain JSON.parse is safe here: it makes "__proto__" an ordinary key, and events are only ever read as data.
+ */
+function parseEvents(text: string, ndjson: boolean): RawValue[] {
+  if (ndjson) return splitValues(text);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    if (text.trimStart().startsWith('[')) return splitValues(text);
+    throw new AppError(400, 'INVALID_JSON', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+  return Array.isArray(body) ? body.map((value, index) => ({ index, text: '', value })) : [{ index: 0, text: '', value: body }];
+}
+
+export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers }> = async (app, { store, ltv }) => {
+  // Only the two event formats: any other content type is a 415, not a string to misread.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'string' }, (request, body, done) => {
+    try {
+      done(null, parseEvents(body as string, request.headers['content-type']?.includes('ndjson') ?? false));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.post(
+    '/events',
+    {
+      bodyLimit: EVENTS_BODY_LIMIT,
+      schema: {
+        description: 'One event, an array of events (application/json), or one event per line (application/x-ndjson).',
+        response: { 200: IngestResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+    },
+    async (request) => ingest(store, request.body as RawValue[]),
+  );
+
+  app.get(
+    '/customers/top-ltv',
+    {
+      schema: {
+        querystring: Type.Object({ limit: Type.Optional(Type.String({ description: `1 to ${MAX_TOP}, default ${DEFAULT_TOP}` })) }),
+        response: { 200: Type.Array(CustomerLtv), '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+    },
+    async (request) => {
+      const raw = request.query.limit ?? String(DEFAULT_TOP);
+      const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : 0;
+      if (limit < 1 || limit > MAX_TOP) throw new AppError(400, 'INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_TOP}, not ${JSON.stringify(raw)}`);
+      return ltv.top(limit);
+    },
+  );
+};

@@ -1,0 +1,40 @@
+// The committed sample event file is what the generator writes, and it carries what real feeds do:
+// UPDATEs (some stale), events out of order, resends and bad events.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import t from 'tap';
+import { splitValues } from '../../src/ltv/event-text.js';
+import { checkEvent } from '../../src/ltv/events.js';
+import { generateEventSample } from '../../src/ltv/sample.js';
+import { folderOf } from '../helpers/warehouse.js';
+
+t.test('data/sample-events.json is the generator output at scale 1', async (t) => {
+  const outPath = join(folderOf(t), 'sample-events.json');
+  t.same(await generateEventSample({ scale: 1, outPath, format: 'array' }), { events: 29080, customers: 300 });
+  t.ok((await readFile(outPath)).equals(await readFile('data/sample-events.json')), 'regenerate it with npm run generate-sample -- events');
+});
+
+t.test('the sample is messy the way a real feed is', async (t) => {
+  const values = splitValues(await readFile('data/sample-events.json', 'utf8'));
+  const events = values.map((raw) => raw.value as Record<string, string>);
+  const rejected = values.filter((raw) => 'reason' in checkEvent(raw.value));
+  const texts = values.map((raw) => JSON.stringify(raw.value));
+  const seenNew = new Set<string>();
+  let updateBeforeNew = 0;
+  let staleUpdates = 0;
+  const newAt = new Map<string, string>();
+  for (const event of events) {
+    if (event?.type !== 'ORDER') continue;
+    if (event.verb === 'NEW') {
+      seenNew.add(event.key!);
+      newAt.set(event.key!, event.event_time!);
+    } else if (!seenNew.has(event.key!)) updateBeforeNew++;
+  }
+  for (const event of events) if (event?.type === 'ORDER' && event.verb === 'UPDATE' && event.event_time! < newAt.get(event.key!)!) staleUpdates++;
+  t.ok(values.length > 20_000, `${values.length} events`);
+  t.equal(new Set(events.filter((event) => event?.type === 'CUSTOMER').map((event) => event.key)).size, 300);
+  t.ok(rejected.length > 20, `${rejected.length} bad events`);
+  t.ok(texts.length - new Set(texts).size > 200, 'resent duplicates');
+  t.ok(updateBeforeNew > 0, `${updateBeforeNew} UPDATEs arrive before their NEW`);
+  t.ok(staleUpdates > 10, `${staleUpdates} stale UPDATEs`);
+});
