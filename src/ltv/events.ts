@@ -25,7 +25,7 @@ export interface Rejected {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** The reason a required string field is unusable, or undefined if it is a non-empty string. */

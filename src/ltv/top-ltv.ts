@@ -1,16 +1,20 @@
 // TopXSimpleLTVCustomers(x, D) for the command line: the top customers computed by the SQL in sql/ltv,
-// in memory, either from one event file alone or from the event store. Writes nothing but a temporary
-// folder, which it removes.
+// in memory, from one event file alone or from the event store. DuckDB reads the file itself (the
+// fast path); a file it cannot split (a broken JSON array, a byte-order mark) is first rewritten as
+// NDJSON by the event splitter, so every readable event still counts. Writes only a temporary folder.
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { AppError } from '../errors.js';
+import type { EventSource } from '../pipeline/inputs.js';
 import { runLtvInMemory } from '../pipeline/run.js';
-import { readEventFile } from './event-file.js';
-import { checkEvent } from './events.js';
-import type { Rejection } from './ingest.js';
+import { queryRows } from '../warehouse/database.js';
 import type { CustomerLtv } from './customer-ltv.js';
+import { readEventFile } from './event-file.js';
+import type { Rejection } from './ingest.js';
 import { readTopLtv } from './ltv-rows.js';
 
 export interface TopLtv {
@@ -18,41 +22,75 @@ export interface TopLtv {
   rejected: Rejection[];
 }
 
-/** The line the SQL reads for an accepted event: its UTC time and the fields sql/ltv uses, nothing else. */
-function ltvLine(event: Record<string, unknown>, eventAt: string): string {
-  const { type, verb, key, customer_id, last_name, total_amount } = event;
-  return JSON.stringify({ event_at: eventAt, event: { type, verb, key, customer_id, last_name, total_amount } });
+/** Not JSON in any reader: such a line becomes a null event, which the SQL rejects as not valid JSON. */
+const UNREADABLE_LINE = '!';
+
+function compute(events: EventSource, x: number, sqlDir: string): Promise<TopLtv> {
+  return runLtvInMemory({
+    events,
+    sqlDir,
+    read: async (connection: DuckDBConnection) => ({
+      customers: await readTopLtv(connection, x),
+      rejected: await queryRows<Rejection>(connection, 'select event_index::double as index, rejection_reason as reason from rejected_events order by event_index'),
+    }),
+  });
+}
+
+/** How DuckDB should read the file, from its first bytes; undefined when it must be rewritten first. */
+async function sniff(path: string): Promise<EventSource | undefined> {
+  let head: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new Error(`cannot read the event file ${path}: ${why}`, { cause: error });
+  }
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
+  return { file: path, format: head.toString('utf8').trimStart().startsWith('[') ? 'array' : 'newline_delimited' };
+}
+
+/** Rewrites an event file as NDJSON, one value per line in the same order, so DuckDB can read it. */
+async function rewriteAsNdjson(path: string, outPath: string): Promise<void> {
+  const out = createWriteStream(outPath);
+  try {
+    for await (const values of readEventFile(path)) {
+      const text = values.map((raw) => (raw.error === undefined ? JSON.stringify(raw.value) : UNREADABLE_LINE)).join('\n');
+      if (!out.write(`${text}\n`)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
 }
 
 /** The top `x` customers of one event file, computed from that file alone; its bad events are listed, not fatal. */
 export async function topLtvFromFile(path: string, x: number, sqlDir: string): Promise<TopLtv> {
+  const source = await sniff(path);
+  if (source) {
+    try {
+      return await compute(source, x, sqlDir);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message))) throw error;
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), 'ltv-events-'));
   try {
-    const out = createWriteStream(join(dir, 'events.ndjson'));
-    const rejected: Rejection[] = [];
-    try {
-      for await (const values of readEventFile(path)) {
-        let text = '';
-        for (const raw of values) {
-          const verdict = raw.error === undefined ? checkEvent(raw.value) : { reason: raw.error };
-          if ('reason' in verdict) rejected.push({ index: raw.index, reason: verdict.reason });
-          else text += `${ltvLine(raw.value as Record<string, unknown>, verdict.eventAt)}\n`;
-        }
-        if (!out.write(text)) await once(out, 'drain');
-      }
-    } finally {
-      out.end();
-      await once(out, 'close');
-    }
-    const customers = await runLtvInMemory({ eventsPath: dir, sqlDir, read: (connection) => readTopLtv(connection, x) });
-    return { customers, rejected };
+    const rewritten = join(dir, 'events.ndjson');
+    await rewriteAsNdjson(path, rewritten);
+    return await compute({ file: rewritten, format: 'newline_delimited' }, x, sqlDir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** The top `x` customers of every event in the store. */
-export async function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<TopLtv> {
-  const customers = await runLtvInMemory({ eventsPath, sqlDir, read: (connection) => readTopLtv(connection, x) });
-  return { customers, rejected: [] };
+export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<TopLtv> {
+  return compute({ store: eventsPath }, x, sqlDir);
 }

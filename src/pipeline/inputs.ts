@@ -9,11 +9,13 @@ import { queryRows, sqlString } from '../warehouse/database.js';
 /** The columns sql/vouchers/010_stg_voucher_assignments.sql reads; change both together. */
 const VOUCHER_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
 
-/** A stored event line as DuckDB reads it: what ingest adds, and the event fields sql/ltv reads (the rest stays in the file). */
-const EVENT_STRUCT = 'STRUCT(type VARCHAR, verb VARCHAR, key VARCHAR, customer_id VARCHAR, last_name VARCHAR, total_amount VARCHAR)';
-const EVENT_COLUMNS = `{event_id: 'VARCHAR', received_at: 'TIMESTAMPTZ', event_at: 'TIMESTAMPTZ', event: '${EVENT_STRUCT}'}`;
-const NO_EVENTS = `select null::varchar as event_id, null::timestamptz as received_at, null::timestamptz as event_at,
-    null::${EVENT_STRUCT} as event, null::varchar as filename where false`;
+/** A stored event line as DuckDB reads it: what ingest adds, and the event itself as JSON. */
+const STORED_COLUMNS = `{event_id: 'VARCHAR', received_at: 'TIMESTAMPTZ', event_at: 'TIMESTAMPTZ', event: 'JSON'}`;
+const NO_EVENTS = `select null::bigint as event_index, null::varchar as source_file, null::varchar as event_id,
+    null::timestamptz as received_at, null::timestamptz as stored_event_at, null::json as event where false`;
+
+/** Where the events come from: the event store's folder, or one event file (a JSON array or NDJSON). */
+export type EventSource = { store: string } | { file: string; format: 'array' | 'newline_delimited' };
 
 export function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
@@ -33,10 +35,25 @@ export async function attachVoucherInput(connection: DuckDBConnection, inputPath
   if (missing.length > 0) throw new AppError(422, 'INPUT_SCHEMA_MISMATCH', `input ${inputPath} lacks the column(s) ${missing.join(', ')}`);
 }
 
-/** raw_events: a view over every file of the event store (an empty one while it has none); returns how many files. */
-export async function attachEventInput(connection: DuckDBConnection, eventsPath: string): Promise<number> {
-  const files = await eventFiles(eventsPath);
-  const source = `read_json(${sqlString(`${resolve(eventsPath)}/*.ndjson`)}, format = 'newline_delimited', columns = ${EVENT_COLUMNS}, filename = true)`;
-  await connection.run(`create or replace view raw_events as ${files.length > 0 ? `select * from ${source}` : NO_EVENTS}`);
-  return files.length;
+/**
+ * raw_events: one row per event, as sql/ltv/010_stg_events.sql reads it. Over the store, a view of
+ * every file (an empty one while there is none); over one file, each value with its position (a value
+ * that is not valid JSON is a null event in NDJSON; in an array DuckDB refuses the whole file).
+ */
+export async function attachEventInput(connection: DuckDBConnection, source: EventSource): Promise<void> {
+  if ('store' in source) {
+    const files = await eventFiles(source.store);
+    const read = `read_json(${sqlString(`${resolve(source.store)}/*.ndjson`)}, format = 'newline_delimited', columns = ${STORED_COLUMNS}, filename = true)`;
+    const view = files.length === 0 ? NO_EVENTS : `select null::bigint as event_index, filename as source_file, event_id, received_at, event_at as stored_event_at, event from ${read}`;
+    await connection.run(`create or replace view raw_events as ${view}`);
+    return;
+  }
+  // Numbering values (with ordinality) is single-threaded and would make every step after it so:
+  // the file is numbered once into a temporary table, and the steps read that in parallel.
+  const tolerant = source.format === 'newline_delimited' ? ', ignore_errors = true' : '';
+  const read = `read_json_objects(${sqlString(resolve(source.file))}, format = '${source.format}'${tolerant}) with ordinality`;
+  await connection.run(`create or replace temp table raw_events as
+      select ordinality - 1 as event_index, ${sqlString(source.file)} as source_file, null::varchar as event_id,
+          null::timestamptz as received_at, null::timestamptz as stored_event_at, json as event
+      from ${read}`);
 }

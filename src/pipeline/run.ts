@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
 import type { RunSummary } from './run-summary.js';
-import { attachEventInput, attachVoucherInput, firstLine } from './inputs.js';
+import { attachEventInput, attachVoucherInput, firstLine, type EventSource } from './inputs.js';
 import { readPipeline, type Pipeline, type SqlFile } from './sql-files.js';
 
 export interface RunOptions<T> {
@@ -157,7 +157,7 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
     await mkdir(dirname(options.dbPath), { recursive: true });
     const result = await withDatabase(buildPath, {}, async (connection) => {
       await attachVoucherInput(connection, options.inputPath);
-      await attachEventInput(connection, options.eventsPath);
+      await attachEventInput(connection, { store: options.eventsPath });
       await runSteps(connection, pipeline);
       await runStep(connection, pipeline.runsTable);
       await carryHistory(connection, options.dbPath);
@@ -178,13 +178,13 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
 }
 
 /**
- * Runs the lifetime value steps and checks alone over the events in eventsPath, in memory (no file is
- * written, the warehouse is not touched), and hands the result to `read`: the CLI's and the API's LTV.
+ * Runs the lifetime value steps and checks alone over the events of the store or of one file, in memory
+ * (no file is written, the warehouse is not touched), and hands the result to `read`: the CLI's and the API's LTV.
  */
-export async function runLtvInMemory<T>(options: { eventsPath: string; sqlDir: string; read: (connection: DuckDBConnection) => Promise<T> }): Promise<T> {
+export async function runLtvInMemory<T>(options: { events: EventSource; sqlDir: string; read: (connection: DuckDBConnection) => Promise<T> }): Promise<T> {
   const pipeline = await readPipeline(options.sqlDir, ['ltv']);
   return withDatabase(':memory:', {}, async (connection) => {
-    await attachEventInput(connection, options.eventsPath);
+    await attachEventInput(connection, options.events);
     await runSteps(connection, pipeline);
     return options.read(connection);
   });

@@ -36,7 +36,7 @@ async function serve(request: WorkerRequest): Promise<WorkerReply> {
     return { ok: true, rows };
   }
   if (request.kind === 'ltv') {
-    return { ok: true, topLtv: await runLtvInMemory({ ...request, read: (connection) => readTopLtv(connection, MAX_TOP) }) };
+    return { ok: true, topLtv: await runLtvInMemory({ events: { store: request.eventsPath }, sqlDir: request.sqlDir, read: (connection) => readTopLtv(connection, MAX_TOP) }) };
   }
   const { summary, loaded } = await runPipeline({
     ...request,

@@ -9,7 +9,8 @@
 --   * visits: the customer's distinct site visits (page_id keys);
 --   * revenue_per_visit = revenue / visits (null without visits); visits_per_week = visits / weeks;
 --   * weekly_value (the formula's a) = revenue / weeks; ltv = 52 * a * 10 (a 10-year lifespan).
--- Money is computed in whole cents and rounded half up to the cent, never through floating point.
+-- Money is computed in whole cents (128-bit, so no amount ingest accepts can overflow) and rounded
+-- half up to the cent, never through floating point.
 create or replace table customer_ltv as
 with latest as (
     select * from latest_events
@@ -32,7 +33,7 @@ customers as (
 ),
 
 orders as (
-    select customer_id, count(*) as orders, sum(order_amount * 100)::bigint as revenue_cents
+    select customer_id, count(*) as orders, (sum(order_amount::decimal(38, 2)) * 100)::hugeint as revenue_cents
     from latest
     where event_type = 'ORDER'
     group by customer_id
@@ -65,13 +66,13 @@ final as (
     select
         customer_id::varchar                                                           as customer_id,
         last_name::varchar                                                             as last_name,
-        (revenue_cents * 0.01)::decimal(18, 2)                                         as revenue,
+        (revenue_cents * 0.01)::decimal(38, 2)                                         as revenue,
         orders::integer                                                                as orders,
         visits::integer                                                                as visits,
-        case when visits > 0 then ((revenue_cents * 2 + visits) // (2 * visits)) * 0.01 end::decimal(18, 2) as revenue_per_visit,
+        case when visits > 0 then ((revenue_cents * 2 + visits) // (2 * visits)) * 0.01 end::decimal(38, 2) as revenue_per_visit,
         (visits / weeks)::double                                                       as visits_per_week,
-        (((revenue_cents * 2 + weeks) // (2 * weeks)) * 0.01)::decimal(18, 2)          as weekly_value,
-        (((revenue_cents * 1040 + weeks) // (2 * weeks)) * 0.01)::decimal(18, 2)       as ltv,
+        (((revenue_cents * 2 + weeks) // (2 * weeks)) * 0.01)::decimal(38, 2)          as weekly_value,
+        (((revenue_cents * 1040 + weeks) // (2 * weeks)) * 0.01)::decimal(38, 2)       as ltv,
         weeks::integer                                                                 as weeks,
         first_event_at::timestamptz                                                    as timeframe_start_at,
         last_event_at::timestamptz                                                     as timeframe_end_at
