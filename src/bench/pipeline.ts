@@ -1,5 +1,6 @@
 // Pipeline benchmark: refresh time of an input next to the floor, the time DuckDB takes just to read
 // every column of the same parquet once.
+import { median } from './median.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,6 @@ export interface PipelineFigures {
   refreshMs: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function floorMs(inputPath: string): Promise<number> {
   return withDatabase(':memory:', {}, async (connection) => {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { describeMachine } from './machine.js';
 import { SEED_REQUEST } from '../vouchers/routes.js';
+import { benchIngest, benchTopFromFile } from './events.js';
 import { benchPipeline } from './pipeline.js';
 import { compare, startProcess, stopProcess } from './serving.js';
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
 
   if (wanted('pipeline')) await pipelineSection(config, say);
   if (wanted('serving')) await servingSection(config, say);
+  if (wanted('events')) await eventsSection(config, say);
   if (values.only !== undefined) return;
   await mkdir('bench', { recursive: true });
   await writeFile('bench/results.md', `${lines.join('\n')}\n`);
@@ -75,6 +77,33 @@ async function servingSection(config: Config, say: Say): Promise<void> {
   } finally {
     await stopProcess(service);
     await stopProcess(bare);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function eventsSection(config: Config, say: Say): Promise<void> {
+  const top = await benchTopFromFile(1_000_000, 3);
+  say('## Lifetime value from an event file (`node dist/cli.js ltv top 10 --events FILE --json`, whole command, median of 3)');
+  say();
+  say('| events | file | floor: DuckDB reads every event | whole command | command / floor | peak memory |');
+  say('|---:|---:|---:|---:|---:|---:|');
+  say(`| ${top.events.toLocaleString('en')} | ${(top.bytes / 1e6).toFixed(0)} MB | ${ms(top.floorMs)} | ${ms(top.commandMs)} | ${(top.commandMs / top.floorMs).toFixed(1)}x | ${top.peakMemoryMb.toFixed(0)} MB |`);
+  say();
+
+  const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+  const port = 5900 + Math.floor(Math.random() * 90);
+  const env = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_PATH: join(dir, 'warehouse.duckdb'), EVENTS_PATH: join(dir, 'events'), DATA_PATH: config.DATA_PATH, SQL_DIR: config.SQL_DIR };
+  const service = await startProcess('dist/server.js', env, `http://127.0.0.1:${port}/health`);
+  try {
+    const ingest = await benchIngest(`http://127.0.0.1:${port}`, 200, 4);
+    say('## Ingest over HTTP (`POST /events`, batches of 1,000 events, 4 in flight, each durable before its answer)');
+    say();
+    say('| events | batches | events/s | batch p50 | batch p99 | accepted |');
+    say('|---:|---:|---:|---:|---:|---:|');
+    say(`| ${ingest.events.toLocaleString('en')} | ${ingest.batches} | ${ingest.eventsPerSecond.toFixed(0)} | ${ms(ingest.p50BatchMs)} | ${ms(ingest.p99BatchMs)} | ${ingest.accepted.toLocaleString('en')} |`);
+    say();
+  } finally {
+    await stopProcess(service);
     await rm(dir, { recursive: true, force: true });
   }
 }

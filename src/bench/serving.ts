@@ -2,6 +2,7 @@
 // loopback), each server in its own process so the load generator never shares its event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { median } from './median.js';
 import autocannon from 'autocannon';
 
 export interface ServingFigures {
@@ -90,5 +91,5 @@ export async function compare(targets: [Target, Target], rounds: number, seconds
       failed: figures.reduce((sum, f) => sum + f.failed, 0),
     };
   };
-  return { figures: [summarize(targets[0], runs[0]), summarize(targets[1], runs[1])], medianRatio: ratios[Math.floor(ratios.length / 2)] ?? Number.NaN };
+  return { figures: [summarize(targets[0], runs[0]), summarize(targets[1], runs[1])], medianRatio: median(ratios) };
 }
