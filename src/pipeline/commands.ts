@@ -20,6 +20,7 @@ function describeRun(run: RunSummary): string {
     `  rejected:\n${counts(run.rejected_by_rule)}`,
     `  kept but left out of a segment:\n${counts(run.excluded_by_rule)}`,
     `  segment_vouchers: ${run.segment_vouchers} rows`,
+    `  events: ${run.events_read} read from ${run.events_path}, ${run.latest_events} keys at their latest version, ${run.customers} customers in customer_ltv`,
     `  sql checksum: ${run.sql_checksum}`,
   ].join('\n');
 }
