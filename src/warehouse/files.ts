@@ -1,22 +1,14 @@
 // The warehouse file's life on disk: build files beside it, an atomic, durable swap, and the
 // clean-up of build files a crash left behind. Never touches the file's contents.
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fsync } from '../fsync.js';
 
 const BUILD_MARK = '.building-';
 
 /** The build file of one run, in the warehouse's own folder (so the final rename stays on one file system). */
 export function buildPathFor(dbPath: string, runId: string): string {
   return `${dbPath}${BUILD_MARK}${runId}`;
-}
-
-async function fsync(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Removes a build file and the write-ahead log DuckDB may have left beside it. */
