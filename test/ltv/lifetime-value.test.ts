@@ -1,8 +1,11 @@
 // The lifetime value rules of ltv-events.md as the SQL in sql/ltv computes them, one fixture per rule,
 // through the CLI's own path (an event file, computed in memory).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { CustomerLtv } from '../../src/ltv/customer-ltv.js';
 import { topLtvFromFile } from '../../src/ltv/top-ltv.js';
+import { folderOf } from '../helpers/warehouse.js';
 import { SEED_EVENTS, customer, eventFile, image, order, visit } from './fixtures.js';
 
 async function ltvOf(t: Test, events: unknown[]): Promise<Map<string, CustomerLtv>> {
@@ -109,4 +112,18 @@ t.test('rejected events change nothing and are listed with their index', async (
   );
   t.match(customers, [{ customer_id: 'c1', revenue: 10 }]);
   t.match(rejected, [{ index: 1, reason: /not in USD/ }, { index: 2, reason: /must be a JSON object/ }]);
+});
+
+t.test('a file DuckDB cannot split (a broken array, a byte-order mark) still counts its readable events', async (t) => {
+  const good = JSON.stringify(order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'));
+  const brokenArray = join(folderOf(t), 'broken.json');
+  await writeFile(brokenArray, `[${good},\n{"type":,},\n${JSON.stringify(order('o2', 'c1', '2017-01-03T10:00:00Z', '5.00 USD'))}]`);
+  const broken = await topLtvFromFile(brokenArray, 10, 'sql');
+  t.match(broken.customers, [{ customer_id: 'c1', revenue: 15 }]);
+  t.match(broken.rejected, [{ index: 1, reason: 'not valid JSON' }]);
+  const bom = join(folderOf(t), 'bom.ndjson');
+  await writeFile(bom, `\uFEFF${good}\r\n'oops'\r\n`);
+  const withBom = await topLtvFromFile(bom, 10, 'sql');
+  t.match(withBom.customers, [{ customer_id: 'c1', revenue: 10 }]);
+  t.match(withBom.rejected, [{ index: 1, reason: 'not valid JSON' }]);
 });
