@@ -86,3 +86,10 @@ t.test('a bad X, a missing file or a bad command fail with a message and a non-z
   t.match(cli(['ingest']).stderr, /ingest takes one event file/);
   t.equal(cli(['ingest', `${folderOf(t)}/nope.json`], { EVENTS_PATH: `${folderOf(t)}/events` }).status, 1);
 });
+
+t.test('through npm run, as the README shows it, standard output is still the JSON alone', async (t) => {
+  const file = await eventFile(t, MESSY);
+  const npm = spawnSync('npm', ['run', 'ltv', '--', 'top', '5', '--events', file, '--json'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } });
+  t.equal(npm.status, 0, npm.stderr);
+  t.same(JSON.parse(npm.stdout), MESSY_TOP);
+});
