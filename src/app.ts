@@ -2,6 +2,7 @@
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { adminGuard } from './admin-token.js';
 import type { Config } from './config.js';
 import { AppError, errorHandler } from './errors.js';
 import { EventStore } from './ltv/event-store.js';
@@ -43,7 +44,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await refresher.start();
   ltv.warm(app.log);
   await app.register(voucherRoutes, { refresher, clock: options.clock ?? (() => new Date()) });
-  await app.register(pipelineRoutes, { refresher });
-  await app.register(ltvRoutes, { store, ltv });
+  const adminOnly = adminGuard(config.ADMIN_TOKEN);
+  await app.register(pipelineRoutes, { refresher, adminOnly });
+  await app.register(ltvRoutes, { store, ltv, adminOnly });
   return app;
 }

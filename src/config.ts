@@ -10,6 +10,8 @@ export const ConfigSchema = Type.Object({
   DB_PATH: Type.String({ minLength: 1, default: 'data/warehouse.duckdb' }),
   EVENTS_PATH: Type.String({ minLength: 1, default: 'data/events' }),
   SQL_DIR: Type.String({ minLength: 1, default: 'sql' }),
+  /** When set, POST /refresh and POST /events need `Authorization: Bearer <ADMIN_TOKEN>`. */
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },

@@ -3,6 +3,7 @@
 // in this process: events go to the store, lifetime values come from LtvAnswers.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { onRequestHookHandler } from 'fastify';
 import { AppError, ErrorBody } from '../errors.js';
 import type { EventStore } from './event-store.js';
 import { splitValues, type RawValue } from './event-text.js';
@@ -37,7 +38,7 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
   return Array.isArray(body) ? body.map((value, index) => ({ index, text: '', value })) : [{ index: 0, text: '', value: body }];
 }
 
-export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers }> = async (app, { store, ltv }) => {
+export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers; adminOnly?: onRequestHookHandler }> = async (app, { store, ltv, adminOnly }) => {
   // Only the two event formats: any other content type is a 415, not a string to misread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'string' }, (request, body, done) => {
@@ -51,6 +52,7 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvA
   app.post(
     '/events',
     {
+      onRequest: adminOnly ? [adminOnly] : [],
       bodyLimit: EVENTS_BODY_LIMIT,
       schema: {
         description: 'One event, an array of events (application/json), or one event per line (application/x-ndjson).',

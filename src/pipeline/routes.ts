@@ -2,6 +2,7 @@
 // (the previous answers keep being served). GET /health: what is being served.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { onRequestHookHandler } from 'fastify';
 import { ErrorBody } from '../errors.js';
 import { RunSummary } from './run-summary.js';
 import type { Refresher } from './refresher.js';
@@ -19,10 +20,10 @@ const Health = Type.Object({
   last_refresh_failure: Type.Optional(Type.Object({ at: Type.String(), code: Type.String(), message: Type.String() })),
 });
 
-export const pipelineRoutes: FastifyPluginAsyncTypebox<{ refresher: Refresher }> = async (app, { refresher }) => {
+export const pipelineRoutes: FastifyPluginAsyncTypebox<{ refresher: Refresher; adminOnly?: onRequestHookHandler }> = async (app, { refresher, adminOnly }) => {
   app.post(
     '/refresh',
-    { schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummary, '4xx': ErrorBody, '5xx': ErrorBody } } },
+    { onRequest: adminOnly ? [adminOnly] : [], schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummary, '4xx': ErrorBody, '5xx': ErrorBody } } },
     async (request) => refresher.refresh({ countryCode: request.body?.country_code }),
   );
 
