@@ -71,20 +71,20 @@ judged as (
         case
             when event is null then 'not valid JSON'
             when event_kind <> 'an object' then 'an event must be a JSON object, not ' || event_kind
-            when event_type_kind is null or event_type_kind = 'null' or (event_type_kind = 'a string' and event_type = '') then 'missing type'
+            when json_missing(event_type_kind, event_type) then 'missing type'
             when event_type_kind <> 'a string' then 'type must be a string, not ' || event_type_kind
             when allowed_verbs is null then 'unknown type ' || to_json(event_type) || ' (expected one of CUSTOMER, SITE_VISIT, IMAGE, ORDER)'
-            when verb_kind is null or verb_kind = 'null' or (verb_kind = 'a string' and verb = '') then 'missing verb'
+            when json_missing(verb_kind, verb) then 'missing verb'
             when verb_kind <> 'a string' then 'verb must be a string, not ' || verb_kind
             when not list_contains(allowed_verbs, verb)
                 then 'unknown verb ' || to_json(verb) || ' for type ' || event_type || ' (expected ' || array_to_string(allowed_verbs, ' or ') || ')'
-            when event_key_kind is null or event_key_kind = 'null' or (event_key_kind = 'a string' and event_key = '') then 'missing key'
+            when json_missing(event_key_kind, event_key) then 'missing key'
             when event_key_kind <> 'a string' then 'key must be a string, not ' || event_key_kind
-            when event_time_kind is null or event_time_kind = 'null' or (event_time_kind = 'a string' and event_time = '') then 'missing event_time'
+            when json_missing(event_time_kind, event_time) then 'missing event_time'
             when event_time_kind <> 'a string' then 'event_time must be a string, not ' || event_time_kind
-            when event_type <> 'CUSTOMER' and (customer_id_kind is null or customer_id_kind = 'null' or (customer_id_kind = 'a string' and customer_id = '')) then 'missing customer_id'
+            when event_type <> 'CUSTOMER' and json_missing(customer_id_kind, customer_id) then 'missing customer_id'
             when event_type <> 'CUSTOMER' and customer_id_kind <> 'a string' then 'customer_id must be a string, not ' || customer_id_kind
-            when event_type = 'ORDER' and (total_amount_kind is null or total_amount_kind = 'null' or (total_amount_kind = 'a string' and total_amount = '')) then 'missing total_amount'
+            when event_type = 'ORDER' and json_missing(total_amount_kind, total_amount) then 'missing total_amount'
             when event_type = 'ORDER' and total_amount_kind <> 'a string' then 'total_amount must be a string like "12.34 USD", not ' || total_amount_kind
             when event_type = 'ORDER' and not regexp_full_match(total_amount, '\d{1,15}\.\d{2} USD') then
                 case

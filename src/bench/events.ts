@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { generateEventSample } from '../ltv/sample.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
@@ -43,7 +43,7 @@ async function timed(args: string[]): Promise<{ ms: number; peakMb: number }> {
 
 export async function benchTopFromFile(events: number, runs: number): Promise<TopFigures> {
   const path = await eventFile(events);
-  const bytes = (await readFile(path)).length;
+  const { size: bytes } = await stat(path);
   const count = await withDatabase(':memory:', {}, async (connection) => {
     const floors: number[] = [];
     let rows = 0;

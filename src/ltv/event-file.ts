@@ -5,6 +5,13 @@ import { ValueSplitter, type RawValue } from './event-text.js';
 
 const CHUNK = 4 * 1024 * 1024;
 
+/** The error that names an event file that cannot be read, and why, in plain words. */
+export function unreadableEventFile(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+  return new Error(`cannot read the event file ${path}: ${why}`, { cause: error });
+}
+
 /** The file's values, a chunk's worth at a time, in file order. */
 export async function* readEventFile(path: string): AsyncGenerator<RawValue[]> {
   const splitter = new ValueSplitter();
@@ -14,9 +21,7 @@ export async function* readEventFile(path: string): AsyncGenerator<RawValue[]> {
       if (values.length > 0) yield values;
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new Error(`cannot read the event file ${path}: ${why}`, { cause: error });
+    throw unreadableEventFile(path, error);
   }
   const rest = splitter.end();
   if (rest.length > 0) yield rest;

@@ -12,7 +12,7 @@ const TEMP_SUFFIX = '.ndjson.tmp';
 /** Every line the store writes starts with its event id, so opening the store never parses JSON. */
 const LINE_START = '{"event_id":"';
 
-/** One accepted event as stored: its id (a hash of its canonical JSON) and its line. */
+/** One accepted event as stored: its id (a hash of its JSON as parsed, see ingest.ts) and its line. */
 export interface StoredEvent {
   id: string;
   line: string;

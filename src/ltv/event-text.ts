@@ -5,8 +5,6 @@
 export interface RawValue {
   /** Position among the values: the array index, or the count of non-blank lines before it. */
   index: number;
-  /** The value's own text; may span lines only in a pretty-printed array. */
-  text: string;
   value?: unknown;
   /** Set instead of value when the text is not valid JSON. */
   error?: string;
@@ -78,10 +76,10 @@ export class ValueSplitter {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      out.push({ index: this.#index++, text, error: `not valid JSON: ${(error as Error).message}` });
+      out.push({ index: this.#index++, error: `not valid JSON: ${(error as Error).message}` });
       return;
     }
-    out.push({ index: this.#index++, text, value });
+    out.push({ index: this.#index++, value });
   }
 
   #lines(out: RawValue[], last: boolean): void {
@@ -122,13 +120,13 @@ export class ValueSplitter {
     }
     try {
       const value = JSON.parse(text);
-      out.push({ index: this.#index++, text, value });
+      out.push({ index: this.#index++, value });
       return true;
     } catch {
       if (!text.endsWith(']')) return false;
       try {
         const value = JSON.parse(text.slice(0, -1));
-        out.push({ index: this.#index++, text: text.slice(0, -1).trimEnd(), value });
+        out.push({ index: this.#index++, value });
         this.#mode = 'done';
         return true;
       } catch {
@@ -174,7 +172,7 @@ export class ValueSplitter {
     this.#buffer = '';
     if (rest === '' || this.#restReported) return;
     this.#restReported = true;
-    out.push({ index: this.#index++, text: rest.slice(0, 80), error: 'text after the end of the JSON array' });
+    out.push({ index: this.#index++, error: 'text after the end of the JSON array' });
   }
 }
 

@@ -17,7 +17,7 @@ export interface IngestResult {
 }
 
 /** Sorts values into the events to store (with their ids) and the rejected ones (with their reasons). */
-export function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: StoredEvent[]; rejected: Rejection[] } {
+function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: StoredEvent[]; rejected: Rejection[] } {
   const received = receivedAt.toISOString();
   const events: StoredEvent[] = [];
   const rejected: Rejection[] = [];

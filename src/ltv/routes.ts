@@ -35,7 +35,7 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
     if (text.trimStart().startsWith('[')) return splitValues(text);
     throw new AppError(400, 'INVALID_JSON', `the body is not valid JSON: ${(error as Error).message}`);
   }
-  return Array.isArray(body) ? body.map((value, index) => ({ index, text: '', value })) : [{ index: 0, text: '', value: body }];
+  return Array.isArray(body) ? body.map((value, index) => ({ index, value })) : [{ index: 0, value: body }];
 }
 
 export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers; adminOnly?: onRequestHookHandler }> = async (app, { store, ltv, adminOnly }) => {

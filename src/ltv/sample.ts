@@ -94,8 +94,10 @@ export async function generateEventSample({ scale, outPath, format }: EventSampl
   const customers = Math.max(1, Math.round(CUSTOMERS_PER_SCALE * scale));
   const partial = `${outPath}.partial`;
   const out = createWriteStream(partial);
+  const separator = format === 'array' ? ',\n' : '\n';
   let written = 0;
   try {
+    if (format === 'array') out.write('[');
     for (let first = 0; first < customers; first += BLOCK) {
       // Each event with the time it is delivered at: its own, or for a bad one, the event it garbles.
       const timed: { at: string; event: unknown }[] = [];
@@ -116,18 +118,11 @@ export async function generateEventSample({ scale, outPath, format }: EventSampl
           [block[i], block[j]] = [block[j], block[i]];
         }
       }
-      const lines = block.map((event, i) => {
-        const text = JSON.stringify(event);
-        if (format === 'ndjson') return text;
-        const position = written + i;
-        return `${position === 0 ? '[' : ''}${text}`;
-      });
-      const separator = format === 'array' ? ',\n' : '\n';
-      const text = (written > 0 && format === 'array' ? separator : '') + lines.join(separator) + (format === 'ndjson' ? '\n' : '');
+      const text = `${written > 0 ? separator : ''}${block.map((event) => JSON.stringify(event)).join(separator)}`;
       written += block.length;
       if (!out.write(text)) await once(out, 'drain');
     }
-    out.end(format === 'array' ? (written === 0 ? '[]\n' : '\n]\n') : '');
+    out.end(format === 'array' ? '\n]\n' : '\n');
     await once(out, 'close');
     await rename(partial, outPath);
     return { events: written, customers };

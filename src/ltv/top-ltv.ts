@@ -13,7 +13,7 @@ import type { EventSource } from '../pipeline/inputs.js';
 import { runLtvInMemory } from '../pipeline/run.js';
 import { queryRows } from '../warehouse/database.js';
 import type { CustomerLtv } from './customer-ltv.js';
-import { readEventFile } from './event-file.js';
+import { readEventFile, unreadableEventFile } from './event-file.js';
 import type { Rejection } from './ingest.js';
 import { readTopLtv } from './ltv-rows.js';
 
@@ -48,9 +48,7 @@ async function sniff(path: string): Promise<EventSource | undefined> {
       await handle.close();
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new Error(`cannot read the event file ${path}: ${why}`, { cause: error });
+    throw unreadableEventFile(path, error);
   }
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
   return { file: path, format: head.toString('utf8').trimStart().startsWith('[') ? 'array' : 'newline_delimited' };

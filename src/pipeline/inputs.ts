@@ -1,10 +1,11 @@
-// The one place input paths reach SQL: the views the pipeline's first steps read. raw_voucher_assignments
-// is the voucher parquet; raw_events is the event store's files. Creates views only, never reads data.
+// The one place input paths reach SQL: what the pipeline's first steps read. raw_voucher_assignments is
+// a view over the voucher parquet; raw_events a view over the event store's files, or over a numbered
+// temporary copy of one event file (the only input read here, so each event keeps its position).
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { eventFiles } from '../ltv/event-store.js';
-import { queryRows, sqlString } from '../warehouse/database.js';
+import { firstLine, queryRows, sqlString } from '../warehouse/database.js';
 
 /** The columns sql/vouchers/010_stg_voucher_assignments.sql reads; change both together. */
 const VOUCHER_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
@@ -16,10 +17,6 @@ const NO_EVENTS = `select null::bigint as event_index, null::varchar as source_f
 
 /** Where the events come from: the event store's folder, or one event file (a JSON array or NDJSON). */
 export type EventSource = { store: string } | { file: string; format: 'array' | 'newline_delimited' };
-
-export function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
-}
 
 /** raw_voucher_assignments: a view over the parquet, checked for the columns staging reads. */
 export async function attachVoucherInput(connection: DuckDBConnection, inputPath: string): Promise<void> {

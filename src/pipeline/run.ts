@@ -7,10 +7,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
-import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
+import { firstLine, queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
 import type { RunSummary } from './run-summary.js';
-import { attachEventInput, attachVoucherInput, firstLine, type EventSource } from './inputs.js';
+import { attachEventInput, attachVoucherInput, type EventSource } from './inputs.js';
 import { readPipeline, type Pipeline, type SqlFile } from './sql-files.js';
 
 export interface RunOptions<T> {
@@ -111,7 +111,8 @@ async function recordRun(connection: DuckDBConnection, run: RunFacts): Promise<R
          sum(input_rows), coalesce(sum(input_rows) filter (is_kept), 0), coalesce(sum(input_rows) filter (not is_kept), 0),
          coalesce((select map(list(rule), list(rows)) from data_quality where effect = 'rejected'), map()),
          coalesce((select map(list(rule), list(rows)) from data_quality where effect <> 'rejected'), map()),
-         $sql_checksum, $events_path, (select count(*) from latest_events), (select count(*) from customer_ltv)
+         $sql_checksum, $events_path,
+         (select count(*) from int_events), (select count(*) from latest_events), (select count(*) from customer_ltv)
      from voucher_assignment_counts`,
     params,
   );
@@ -126,7 +127,7 @@ async function recordRun(connection: DuckDBConnection, run: RunFacts): Promise<R
          rows_read::integer as rows_read, rows_kept::integer as rows_kept, rows_rejected::integer as rows_rejected,
          to_json(rejected_by_rule)::varchar as rejected, to_json(excluded_by_rule)::varchar as excluded,
          (select count(*) from segment_vouchers)::integer as segment_vouchers,
-         events_path, (select count(*) from stg_events)::integer as events_read,
+         events_path, events_read::integer as events_read,
          latest_events::integer as latest_events, customers::integer as customers,
          sql_checksum
      from pipeline_runs where run_id = $run_id`,

@@ -30,6 +30,11 @@ export async function queryRows<T = Record<string, unknown>>(connection: DuckDBC
   return reader.getRowObjectsJson() as T[];
 }
 
+/** DuckDB appends the statement and a caret to its messages; the first line says what went wrong. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
 /** Quotes a value as a SQL string literal, for the few statements (paths in read_parquet, ATTACH) that cannot take a parameter. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
