@@ -9,6 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { firstLine, queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
+import { lockRefresh } from '../warehouse/refresh-lock.js';
 import type { RunSummary } from './run-summary.js';
 import { attachEventInput, attachVoucherInput, type EventSource } from './inputs.js';
 import { readPipeline, type Pipeline, type SqlFile } from './sql-files.js';
@@ -152,10 +153,10 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
   const startedAt = new Date();
   const pipeline = await readPipeline(options.sqlDir);
   const inputBytes = await inputSize(options.inputPath);
+  const unlock = await lockWarehouse(options.dbPath);
   const runId = randomUUID();
   const buildPath = buildPathFor(options.dbPath, runId);
   try {
-    await mkdir(dirname(options.dbPath), { recursive: true });
     const result = await withDatabase(buildPath, {}, async (connection) => {
       await attachVoucherInput(connection, options.inputPath);
       await attachEventInput(connection, { store: options.eventsPath });
@@ -172,9 +173,26 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
     return result;
   } catch (error) {
     await discardBuild(buildPath).catch(() => undefined);
-    if (error instanceof AppError) throw error;
-    if (DISK_TROUBLE.test(String((error as Error).message)) || (error as NodeJS.ErrnoException).code) throw diskError(options.dbPath, error);
-    throw error;
+    throw asDiskError(options.dbPath, error);
+  } finally {
+    await unlock().catch(() => undefined);
+  }
+}
+
+/** A file system error (no space, no permission, read-only) is the disk's trouble: 507, with what failed. */
+function asDiskError(dbPath: string, error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (DISK_TROUBLE.test(String((error as Error).message)) || (error as NodeJS.ErrnoException).code) return diskError(dbPath, error);
+  return error;
+}
+
+/** Makes the warehouse folder and takes the cross-process refresh lock (409 while another refresh runs). */
+async function lockWarehouse(dbPath: string): Promise<() => Promise<void>> {
+  try {
+    await mkdir(dirname(dbPath), { recursive: true });
+    return await lockRefresh(dbPath);
+  } catch (error) {
+    throw asDiskError(dbPath, error);
   }
 }
 

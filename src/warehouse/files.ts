@@ -3,6 +3,7 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsync } from '../fsync.js';
+import { lockPathFor, refreshingPid } from './refresh-lock.js';
 
 const BUILD_MARK = '.building-';
 
@@ -29,12 +30,16 @@ export async function promoteBuild(buildPath: string, dbPath: string): Promise<v
   await fsync(dirname(dbPath));
 }
 
-/** Deletes build files (and their logs) that a crashed refresh left beside the warehouse; returns their names. */
+/**
+ * Deletes what a crashed refresh left beside the warehouse: build files (and their logs) and its refresh
+ * lock; returns their names. Leaves everything alone while a live process (`npm run refresh`) holds the lock.
+ */
 export async function removeLeftoverBuilds(dbPath: string): Promise<string[]> {
-  const prefix = `${basename(dbPath)}${BUILD_MARK}`;
+  if ((await refreshingPid(dbPath)) !== undefined) return [];
+  const leftovers = [`${basename(dbPath)}${BUILD_MARK}`, basename(lockPathFor(dbPath))];
   let names: string[];
   try {
-    names = (await readdir(dirname(dbPath))).filter((name) => name.startsWith(prefix));
+    names = (await readdir(dirname(dbPath))).filter((name) => leftovers.some((prefix) => name.startsWith(prefix)));
   } catch {
     return [];
   }
