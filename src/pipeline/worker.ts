@@ -57,10 +57,17 @@ function failure(error: unknown): WorkerReply {
   return { ok: false, error: { statusCode: 500, code: 'PIPELINE_FAILED', message: error instanceof Error ? error.message : String(error) } };
 }
 
-// A server that dies mid-refresh closes the channel: abandon the build (the next start removes it).
-process.on('disconnect', () => process.exit(1));
+let answered = false;
+// A server that dies mid-refresh closes the channel: abandon the build at once (the next start removes
+// it and the lock). SIGKILL rather than exit(): exit handlers could wait on a DuckDB query still running.
+process.on('disconnect', () => {
+  if (!answered) process.kill(process.pid, 'SIGKILL');
+});
 process.once('message', (request: WorkerRequest) => {
   serve(request)
     .catch(failure)
-    .then((reply) => process.send?.(reply, () => process.disconnect()));
+    .then((reply) => {
+      answered = true;
+      process.send?.(reply, () => process.disconnect());
+    });
 });
