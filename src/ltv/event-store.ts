@@ -6,6 +6,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import { fsync } from '../fsync.js';
+import { isAlive } from '../process-alive.js';
 
 const SUFFIX = '.ndjson';
 const TEMP_SUFFIX = '.ndjson.tmp';
@@ -27,15 +28,6 @@ interface Pending {
   events: StoredEvent[];
   resolve: (result: CommitResult) => void;
   reject: (error: unknown) => void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The store's files in name order (names start with the commit time, so this is commit order). */
@@ -145,17 +137,31 @@ export class EventStore {
         }
         return { accepted, duplicates: events.length - accepted };
       });
-      if (fresh.size > 0) await this.#writeFile([...fresh.values()].join('\n') + '\n');
-      for (const id of fresh.keys()) this.#ids.add(id);
-      this.version += fresh.size;
+      if (fresh.size > 0) {
+        this.#files.add(await this.#writeFile([...fresh.values()].join('\n') + '\n'));
+        for (const id of fresh.keys()) this.#ids.add(id);
+        this.version += fresh.size;
+        await this.#flushFolder();
+      }
       group.forEach((pending, i) => pending.resolve(results[i]!));
     } catch (error) {
-      const failure = new AppError(507, 'EVENTS_NOT_STORED', `cannot write to the event store ${this.dir}: ${(error as Error).message}; none of these events were stored`, true, { cause: error });
+      const failure = error instanceof AppError ? error : new AppError(507, 'EVENTS_NOT_STORED', `cannot write to the event store ${this.dir}: ${(error as Error).message}; none of these events were stored`, true, { cause: error });
       for (const pending of group) pending.reject(failure);
     }
   }
 
-  async #writeFile(text: string): Promise<void> {
+  /** Makes the rename durable. If that fails the file is already visible, so the answer says so. */
+  async #flushFolder(): Promise<void> {
+    try {
+      await fsync(this.dir);
+    } catch (error) {
+      const message = `the events were written to the event store ${this.dir} but it could not be flushed to disk (${(error as Error).message}); they may not survive a power loss, and resending them is safe`;
+      throw new AppError(507, 'EVENTS_NOT_DURABLE', message, true, { cause: error });
+    }
+  }
+
+  /** Writes one batch file under a temporary name, flushes it and renames it into the store; returns its name. */
+  async #writeFile(text: string): Promise<string> {
     const stamp = new Date().toISOString().replace(/[-:.]/g, '');
     const name = `${stamp}-${process.pid}-${String(++this.#counter).padStart(6, '0')}`;
     const temp = join(this.dir, name + TEMP_SUFFIX);
@@ -172,7 +178,6 @@ export class EventStore {
       await rm(temp, { force: true }).catch(() => undefined);
       throw error;
     }
-    this.#files.add(name + SUFFIX);
-    await fsync(this.dir);
+    return name + SUFFIX;
   }
 }
