@@ -26,7 +26,7 @@ const PLACES = [['Middletown', 'AK'], ['Springfield', 'IL'], ['Portland', 'OR'],
 const CAMERAS = [['Canon', 'EOS 80D'], ['Nikon', 'D750'], ['Sony', 'A7 III'], ['Apple', 'iPhone 7']] as const;
 
 /** mulberry32: a small, fast, seeded generator, so every run writes the same file. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -39,7 +39,7 @@ function random(seed: number): () => number {
 
 export async function generateEventSample({ scale, outPath, format }: EventSampleOptions): Promise<{ events: number; customers: number }> {
   if (!Number.isFinite(scale) || scale <= 0) throw new Error(`the scale must be a number above 0, not ${scale}`);
-  const next = random(20170106);
+  const next = seededRandom(20170106);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const hex = () => Math.floor(next() * 2 ** 24).toString(16).padStart(6, '0') + Math.floor(next() * 2 ** 24).toString(16).padStart(6, '0');
   const iso = (ms: number) => new Date(Math.round(ms)).toISOString();
