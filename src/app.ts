@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminGuard } from './admin-token.js';
 import type { Config } from './config.js';
-import { AppError, errorHandler } from './errors.js';
+import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { EventStore } from './ltv/event-store.js';
 import { LtvAnswers } from './ltv/ltv-answers.js';
 import { ltvRoutes } from './ltv/routes.js';
@@ -27,6 +27,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    clientErrorHandler,
     // A field of the wrong type is an error, not something to coerce ("15" is not 15 orders), and a
     // schema that forbids extra fields rejects them instead of silently dropping them.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },

@@ -1,8 +1,9 @@
 // Errors that carry an HTTP status and a stable code, and the one handler that turns any error into
 // { statusCode, code, error, message }. A 5xx never shows its internals to a client unless it says it may.
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export class AppError extends Error {
   constructor(
@@ -47,4 +48,21 @@ export function errorHandler(error: FastifyError | AppError, request: FastifyReq
   if (body.statusCode >= 500) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
   else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
   void reply.status(body.statusCode).send(body);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (not HTTP, headers over 16 KiB, too slow to
+ * arrive) get the same error body, with Node's code, and `Connection: close`: the socket is closed after it,
+ * and a client that is not told so sends its next request into the closed socket. (Fastify's own answer has
+ * no code and no Connection header.)
+ */
+export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const reason = statusCode === 431 ? 'the request line and headers are over 16 KiB' : statusCode === 408 ? 'the request did not arrive in time' : `the request is not valid HTTP (${error.message})`;
+  const body = JSON.stringify({ statusCode, code: error.code ?? 'BAD_HTTP_REQUEST', error: STATUS_CODES[statusCode], message: reason });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
