@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { firstLine, queryRows, sqlString, withDatabase } from '../warehouse/database.js';
-import { buildPathFor, discardBuild, promoteBuild } from '../warehouse/files.js';
+import { buildPathFor, discardBuild, promoteBuild, removeOtherBuilds } from '../warehouse/files.js';
 import { lockRefresh } from '../warehouse/refresh-lock.js';
 import type { RunSummary } from './run-summary.js';
 import { attachEventInput, attachVoucherInput, type EventSource } from './inputs.js';
@@ -186,11 +186,19 @@ function asDiskError(dbPath: string, error: unknown): unknown {
   return error;
 }
 
-/** Makes the warehouse folder and takes the cross-process refresh lock (409 while another refresh runs). */
+/**
+ * Makes the warehouse folder and takes the cross-process refresh lock (409 while another refresh runs).
+ * Holding it, any build file beside the warehouse is a dead refresh's: it is removed.
+ */
 async function lockWarehouse(dbPath: string): Promise<() => Promise<void>> {
   try {
     await mkdir(dirname(dbPath), { recursive: true });
-    return await lockRefresh(dbPath);
+    const unlock = await lockRefresh(dbPath);
+    await removeOtherBuilds(dbPath).catch(async (error: unknown) => {
+      await unlock();
+      throw error;
+    });
+    return unlock;
   } catch (error) {
     throw asDiskError(dbPath, error);
   }

@@ -36,10 +36,18 @@ export async function promoteBuild(buildPath: string, dbPath: string): Promise<v
  */
 export async function removeLeftoverBuilds(dbPath: string): Promise<string[]> {
   if ((await refreshingPid(dbPath)) !== undefined) return [];
-  const leftovers = [`${basename(dbPath)}${BUILD_MARK}`, basename(lockPathFor(dbPath))];
+  return removeMatching(dbPath, [`${basename(dbPath)}${BUILD_MARK}`, basename(lockPathFor(dbPath))]);
+}
+
+/** Deletes every build file beside the warehouse: only for the holder of the refresh lock, before it builds its own. */
+export function removeOtherBuilds(dbPath: string): Promise<string[]> {
+  return removeMatching(dbPath, [`${basename(dbPath)}${BUILD_MARK}`]);
+}
+
+async function removeMatching(dbPath: string, prefixes: string[]): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(dirname(dbPath))).filter((name) => leftovers.some((prefix) => name.startsWith(prefix)));
+    names = (await readdir(dirname(dbPath))).filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
   } catch {
     return [];
   }

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import t from 'tap';
 import { lockPathFor } from '../../src/warehouse/refresh-lock.js';
 import { request, startServer } from '../helpers/server-process.js';
@@ -60,9 +61,12 @@ t.test('while another process refreshes, the server and npm run refresh get 409;
   t.match(cli.stderr, `already running (process ${holder.pid})`);
   t.equal(await runs(config), before, 'nothing ran');
 
+  const abandoned = `${config.DB_PATH}.building-of-the-dead-refresher`;
+  await writeFile(abandoned, 'half a database');
   holder.kill('SIGKILL');
   await once(holder, 'exit');
   t.equal((await request(server.url, 'POST', '/refresh')).status, 200, 'the lock of a refresher that died is taken over');
+  t.notOk(existsSync(abandoned), 'and its build file removed, without waiting for a restart');
   t.equal((await cliRefresh(config).done).code, 0);
   t.equal(await runs(config), before + 2);
   t.notOk(existsSync(lockPathFor(config.DB_PATH)), 'and released');

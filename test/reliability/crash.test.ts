@@ -45,7 +45,7 @@ t.test('SIGKILL during refreshes: the restarted server serves the last good ware
     await writeVoucherParquet(config.DATA_PATH, rows);
     const served = (await request(server.url, 'GET', '/health')).body.run_id;
     const refreshing = request(server.url, 'POST', '/refresh').catch(() => undefined);
-    await sleep(random() * refreshMs * 1.2);
+    await sleep(random() * refreshMs * 2);
     await kill(server, kill_ % 2 === 1);
     const answered = await refreshing;
     if (answered?.status === 200) amountOfRun.set(answered.body.run_id, amount);
