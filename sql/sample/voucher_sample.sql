@@ -2,8 +2,9 @@
 -- (historical voucher assignments), in the shape published in shared/docs/voucher-dataset.md.
 -- Grain: one row per voucher assigned to a customer, stored as production stores it: text timestamps,
 -- '' for an unknown total_orders, null for a missing amount, and 12 exact duplicate rows.
--- Creates voucher_sample("timestamp" varchar, country_code varchar, last_order_ts varchar,
--- first_order_ts timestamptz, total_orders varchar, voucher_amount double).
+-- Creates the view voucher_sample("timestamp" varchar, country_code varchar, last_order_ts varchar,
+-- first_order_ts timestamptz, total_orders varchar, voucher_amount double): a view, so COPY streams its
+-- rows to the file and only the narrow sort below is held (spilled to disk past the memory limit).
 -- The caller runs SET TimeZone = 'UTC' and SET VARIABLE scale = 1, then this file, then
 -- COPY voucher_sample TO '...' (FORMAT parquet, COMPRESSION gzip).
 -- Every count below is multiplied by getvariable('scale') and rounded: 1 = 511,427 rows (the published
@@ -243,7 +244,7 @@ select
 from numbered
 left join sample_day_classes d using (day_class);
 
-create or replace table voucher_sample as
+create or replace view voucher_sample as
 with block_rows as (
     select
         b.*,
@@ -355,7 +356,8 @@ formatted as (
         strftime(assigned_at, '%Y-%m-%d %H:%M:%S.%f') || '+00:00'           as "timestamp",
         -- indexed by country_id, in the order of sample_countries
         ['China', 'Australia', 'Peru', 'Latvia'][country_id]              as country_code,
-        strftime(last_order_date, '%Y-%m-%d') || ' 00:00:00+00:00'        as last_order_ts,
+        -- a date's text is YYYY-MM-DD, as strftime would write it, in a third of the time
+        last_order_date::varchar || ' 00:00:00+00:00'                     as last_order_ts,
         make_timestamptz(epoch_us(first_order_date::timestamp))          as first_order_ts,
         coalesce(total_orders_number::varchar || '.0', '')                 as total_orders,
         voucher_amount
