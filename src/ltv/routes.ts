@@ -59,7 +59,11 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvA
         response: { 200: IngestResponse, '4xx': ErrorBody, '5xx': ErrorBody },
       },
     },
-    async (request) => ingest(store, request.body as RawValue[]),
+    async (request) => {
+      // Without a body there is no content type either, so no parser ran.
+      if (request.body === undefined) throw new AppError(400, 'INVALID_JSON', 'the body is empty: send one event or a JSON array of events, or NDJSON');
+      return ingest(store, request.body as RawValue[]);
+    },
   );
 
   app.get(
