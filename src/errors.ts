@@ -54,13 +54,15 @@ export function errorHandler(error: FastifyError | AppError, request: FastifyReq
  * Requests Node's HTTP parser refuses before any route sees them (not HTTP, headers over 16 KiB, too slow to
  * arrive) get the same error body, with Node's code, and `Connection: close`: the socket is closed after it,
  * and a client that is not told so sends its next request into the closed socket. (Fastify's own answer has
- * no code and no Connection header.)
+ * no code and no Connection header.) The answer to a HEAD has no body, or the client cannot read it; the
+ * method is only known when the refused bytes start with it (Node's own answer never has a body).
  */
 export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const reason = statusCode === 431 ? 'the request line and headers are over 16 KiB' : statusCode === 408 ? 'the request did not arrive in time' : `the request is not valid HTTP (${error.message})`;
-  const body = JSON.stringify({ statusCode, code: error.code ?? 'BAD_HTTP_REQUEST', error: STATUS_CODES[statusCode], message: reason });
+  const isHead = (error.rawPacket as unknown as Buffer | undefined)?.subarray(0, 5).toString('latin1') === 'HEAD ';
+  const body = isHead ? '' : JSON.stringify({ statusCode, code: error.code ?? 'BAD_HTTP_REQUEST', error: STATUS_CODES[statusCode], message: reason });
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
