@@ -77,9 +77,9 @@ async function goodAnswers(url: string, customers?: Set<string>) {
   return { voucher, top: { status: top.status, body: rows }, run_id: health.body.run_id as string };
 }
 
-/** What the server logged about its 5xx answers (pino's JSON lines at level error): the error and where it was thrown. */
+/** What the server logged about its 5xx answers (errors.ts logs each as 'request failed'): the error and where it was thrown. */
 function loggedErrors(output: string): string[] {
-  const lines = output.split('\n').filter((line) => line.startsWith('{"level":50'));
+  const lines = output.split('\n').filter((line) => line.startsWith('{"level":50') && line.includes('"msg":"request failed"'));
   return [
     ...new Set(
       lines.map((line) => {
@@ -115,11 +115,16 @@ t.test('hostile bodies on every endpoint: no 5xx, no crash, flat memory, the sam
   ];
   const tally = new Tally(SEED);
   const started = performance.now();
-  for (const stream of streams) await fuzz(server.url, stream, WARM_UP, tally, IN_FLIGHT);
+  // The bodies over the limits go between streams, in both phases: the memory they take for a moment is
+  // garbage long before the next measurement, and the warm-up has already reached their high-water mark.
   const limitsInWarmUp = await limits(server.url, tally);
+  for (const stream of streams) await fuzz(server.url, stream, WARM_UP, tally, IN_FLIGHT);
   const warm = await residentBytes(server.child.pid!);
-  for (const stream of streams) await fuzz(server.url, stream, BODIES - WARM_UP, tally, IN_FLIGHT);
-  const limitsAfter = await limits(server.url, tally);
+  let limitsLater: [string, number][] = [];
+  for (const [index, stream] of streams.entries()) {
+    if (index === streams.length / 2) limitsLater = await limits(server.url, tally);
+    await fuzz(server.url, stream, BODIES - WARM_UP, tally, IN_FLIGHT);
+  }
   const end = await residentBytes(server.child.pid!);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   t.comment(`seed ${SEED}: ${tally.total} requests in ${seconds} s; server RSS ${mb(warm)} after the warm-up, ${mb(end)} at the end\n${tally.summary()}`);
@@ -128,22 +133,22 @@ t.test('hostile bodies on every endpoint: no 5xx, no crash, flat memory, the sam
   t.same(tally.serverErrors.slice(0, 5), [], `no 5xx and no request left unanswered: ${tally.serverErrors.length} of ${tally.total} were (seed ${SEED}; the first 5 shown)`);
   t.same(tally.misshapen.slice(0, 5), [], `every error is { statusCode, code, error, message }: ${tally.misshapen.length} were not (seed ${SEED}; the first 5 shown)`);
   t.same(limitsInWarmUp, EXPECTED_LIMITS, 'malformed HTTP is a 400 (431 for headers over 16 KiB), a body over the limit a 413');
-  t.same(limitsAfter, EXPECTED_LIMITS, 'and still is at the end');
+  t.same(limitsLater, EXPECTED_LIMITS, 'and still is after thousands of hostile requests');
   await stillRunning(t, server);
   t.ok(end - warm < RSS_GROWTH_LIMIT, `server memory is flat: RSS ${mb(warm)} after the warm-up, ${mb(end)} after ${tally.total} requests (at most ${mb(RSS_GROWTH_LIMIT)} more)`);
   const existing = new Set<string>(before.top.body.map((row: { customer_id: string }) => row.customer_id));
   t.same(await goodAnswers(server.url, existing), before, 'the seed request, the existing customers and the run served answer exactly as before');
 });
 
-t.test('a request that is not HTTP gets the error body, and the next request of a kept-alive client is answered', async (t) => {
+t.test('requests no route can read: not HTTP, a URL over 16 KiB, no body; each gets an answer a client can read', async (t) => {
   const config = await fixtureDir(t, HISTORY);
   const server = await startServer(t, config);
   const { hostname, port } = new URL(server.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   t.teardown(() => agent.destroy());
-  const call = (method: string) =>
+  const call = (method: string, path = '/health') =>
     new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-      const outgoing = httpRequest({ host: hostname, port, method, path: '/health', agent }, (response) => {
+      const outgoing = httpRequest({ host: hostname, port, method, path, agent }, (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection, body }));
@@ -156,6 +161,12 @@ t.test('a request that is not HTTP gets the error body, and the next request of 
   t.same(Object.keys(JSON.parse(refused.body)).sort(), ['code', 'error', 'message', 'statusCode']);
   t.match(JSON.parse(refused.body), { statusCode: 400, code: 'HPE_INVALID_METHOD', message: /not valid HTTP/ });
   t.equal((await call('GET')).status, 200, 'the next request, on a new connection, is answered');
+  const long = `/customers/top-ltv?limit=${'9'.repeat(20_000)}`;
+  const head = await call('HEAD', long);
+  t.same([head.status, head.body], [431, ''], 'a HEAD with a URL over 16 KiB is a 431 without a body, as answers to HEAD must be');
+  t.match(JSON.parse((await call('GET', long)).body), { statusCode: 431, code: 'HPE_HEADER_OVERFLOW' }, 'a GET with it is a 431 with the error body');
+  const empty = await request(server.url, 'POST', '/events');
+  t.match(empty, { status: 400, body: { code: 'INVALID_JSON', message: /empty/ } }, 'POST /events without a body is a 400, not a 500');
 });
 
 /** An event that breaks no rule, with one hostile part; the good event beside it must be kept whatever happens to it. */
