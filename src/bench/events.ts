@@ -1,66 +1,55 @@
-// Events benchmarks: the whole `ltv top 10 --events FILE` command on generated files (beside the floor:
-// DuckDB reading every event once), and the ingest rate of POST /events in batches of 1,000.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { generateEventSample } from '../ltv/sample.js';
+// Events: the whole `ltv top 10 --events FILE` command on generated files of 1 and 10 million events
+// (beside the floor: DuckDB reading every event once), and the ingest rate of POST /events in batches
+// of 1,000 to a running server.
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
+import { timedCommand } from './command.js';
+import { eventFile } from './inputs.js';
 import { median } from './median.js';
+import { startProcess, stopProcess } from './processes.js';
+import { count, mb, ms, ratio, seconds, type Say } from './report.js';
 
-/** Scale 1 of the sample generator writes about 29,000 events. */
-const EVENTS_PER_SCALE = 29_080;
-
-export interface TopFigures {
+interface TopFigures {
   events: number;
   bytes: number;
+  runs: number;
   floorMs: number;
   commandMs: number;
   peakMemoryMb: number;
 }
 
-/** A generated NDJSON file of about `events` events, kept in bench/tmp between runs (it is deterministic). */
-export async function eventFile(events: number): Promise<string> {
-  const path = `bench/tmp/events-${events}.ndjson`;
-  if (!existsSync(path)) await generateEventSample({ scale: events / EVENTS_PER_SCALE, outPath: path, format: 'ndjson' });
-  return path;
+/** DuckDB reading every event of the file once: the floor of the top-X command. */
+async function readFloor(path: string): Promise<{ events: number; ms: number }> {
+  return withDatabase(':memory:', {}, async (connection) => {
+    const started = performance.now();
+    const [row] = await queryRows<{ n: number }>(connection, `select count(json)::double as n from read_json_objects(${sqlString(resolve(path))}, format = 'newline_delimited', ignore_errors = true)`);
+    return { events: row?.n ?? 0, ms: performance.now() - started };
+  });
 }
 
-/** Runs a command to its end; returns its wall time and peak resident memory (from GNU time when present). */
-async function timed(args: string[]): Promise<{ ms: number; peakMb: number }> {
-  const useTime = existsSync('/usr/bin/time');
-  const started = performance.now();
-  const child = spawn(useTime ? '/usr/bin/time' : process.execPath, useTime ? ['-f', '%M', process.execPath, ...args] : args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = await once(child, 'exit');
-  const ms = performance.now() - started;
-  if (code !== 0) throw new Error(`${args.join(' ')} failed: ${stderr.slice(-500)}`);
-  const peakKb = Number(/(\d+)\s*$/.exec(stderr)?.[1] ?? 0);
-  return { ms, peakMb: peakKb / 1024 };
-}
-
-export async function benchTopFromFile(events: number, runs: number): Promise<TopFigures> {
+async function benchTopFromFile(events: number, runs: number): Promise<TopFigures> {
   const path = await eventFile(events);
   const { size: bytes } = await stat(path);
-  const count = await withDatabase(':memory:', {}, async (connection) => {
-    const floors: number[] = [];
-    let rows = 0;
-    for (let run = 0; run < runs; run++) {
-      const started = performance.now();
-      const [row] = await queryRows<{ n: number }>(connection, `select count(json)::double as n from read_json_objects(${sqlString(resolve(path))}, format = 'newline_delimited', ignore_errors = true)`);
-      floors.push(performance.now() - started);
-      rows = row?.n ?? 0;
-    }
-    return { rows, floorMs: median(floors) };
-  });
+  const floors = [];
   const commands = [];
-  for (let run = 0; run < runs; run++) commands.push(await timed(['dist/cli.js', 'ltv', 'top', '10', '--events', path, '--json']));
-  return { events: count.rows, bytes, floorMs: count.floorMs, commandMs: median(commands.map((c) => c.ms)), peakMemoryMb: Math.max(...commands.map((c) => c.peakMb)) };
+  for (let run = 0; run < runs; run++) {
+    floors.push(await readFloor(path));
+    commands.push(await timedCommand(['dist/cli.js', 'ltv', 'top', '10', '--events', path, '--json']));
+  }
+  return {
+    events: floors[0]!.events,
+    bytes,
+    runs,
+    floorMs: median(floors.map((f) => f.ms)),
+    commandMs: median(commands.map((c) => c.ms)),
+    peakMemoryMb: Math.max(...commands.map((c) => c.peakMb)),
+  };
 }
 
-export interface IngestFigures {
+interface IngestFigures {
   events: number;
   batches: number;
   eventsPerSecond: number;
@@ -70,7 +59,7 @@ export interface IngestFigures {
 }
 
 /** POSTs `batches` batches of 1,000 events from a generated file, `concurrency` at a time, to a running server. */
-export async function benchIngest(baseUrl: string, batches: number, concurrency: number): Promise<IngestFigures> {
+async function benchIngest(baseUrl: string, batches: number, concurrency: number): Promise<IngestFigures> {
   const lines = (await readFile(await eventFile(1_000_000), 'utf8')).split('\n', batches * 1000);
   const bodies = Array.from({ length: batches }, (_, i) => `[${lines.slice(i * 1000, (i + 1) * 1000).join(',')}]`);
   const latencies: number[] = [];
@@ -90,14 +79,52 @@ export async function benchIngest(baseUrl: string, batches: number, concurrency:
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
     events: batches * 1000,
     batches,
-    eventsPerSecond: (batches * 1000) / seconds,
+    eventsPerSecond: (batches * 1000) / elapsed,
     p50BatchMs: latencies[Math.floor(latencies.length * 0.5)]!,
     p99BatchMs: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!,
     accepted,
   };
+}
+
+async function ingestOverHttp(config: Config): Promise<IngestFigures> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+  const port = 5900 + Math.floor(Math.random() * 90);
+  const env = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: '', DB_PATH: join(dir, 'warehouse.duckdb'), EVENTS_PATH: join(dir, 'events'), DATA_PATH: config.DATA_PATH, SQL_DIR: config.SQL_DIR };
+  const service = await startProcess('dist/server.js', env, `http://127.0.0.1:${port}/health`);
+  try {
+    return await benchIngest(`http://127.0.0.1:${port}`, 200, 4);
+  } finally {
+    await stopProcess(service);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function eventsSection(config: Config, say: Say): Promise<void> {
+  const tops = [await benchTopFromFile(1_000_000, 3), await benchTopFromFile(10_000_000, 1)];
+  say('## Lifetime value from an event file (`node dist/cli.js ltv top 10 --events FILE --json`, whole command, median of the runs)');
+  say();
+  say('| events | file | runs | floor: DuckDB reads every event | whole command | command / floor | per million events | peak memory |');
+  say('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const top of tops) {
+    say(
+      `| ${count(top.events)} | ${mb(top.bytes / 1e6)} | ${top.runs} | ${ms(top.floorMs)} | ${seconds(top.commandMs)} | ${ratio(top.commandMs / top.floorMs)} | ` +
+        `${seconds(top.commandMs / (top.events / 1e6))} | ${mb(top.peakMemoryMb)} |`,
+    );
+  }
+  const [small, large] = tops;
+  if (small && large) say(`\nFrom 1M to 10M events: ${ratio(large.events / small.events)} the events, ${ratio(large.commandMs / small.commandMs)} the time.`);
+  say();
+
+  const ingest = await ingestOverHttp(config);
+  say('## Ingest over HTTP (`POST /events`, batches of 1,000 events, 4 in flight, each durable before its answer)');
+  say();
+  say('| events | batches | events/s | batch p50 | batch p99 | accepted |');
+  say('|---:|---:|---:|---:|---:|---:|');
+  say(`| ${count(ingest.events)} | ${ingest.batches} | ${ingest.eventsPerSecond.toFixed(0)} | ${ms(ingest.p50BatchMs)} | ${ms(ingest.p99BatchMs)} | ${count(ingest.accepted)} |`);
+  say();
 }

@@ -1,95 +1,115 @@
-// Serving benchmark: requests per second and latency of a route under autocannon (16 connections,
-// loopback), each server in its own process so the load generator never shares its event loop.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+// Serving: /select-voucher and /customers/top-ltv beside bare Fastify routes answering constants of the
+// same shape, at 16 connections; first on a quiet service, then while it refreshes again and again.
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { SEED_REQUEST } from '../vouchers/routes.js';
+import { alternate, CONNECTIONS, medianRatio, summarize, type LoadFigures, type Rounds, type Target } from './load.js';
 import { median } from './median.js';
-import autocannon from 'autocannon';
+import { startProcess, stopProcess } from './processes.js';
+import { count, ms, type Say } from './report.js';
 
-export interface ServingFigures {
-  name: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  failed: number;
-}
+const QUIET_ROUNDS = 8;
+const REFRESH_ROUNDS = 4;
+const ROUND_SECONDS = 3;
+/** What GET /customers/top-ltv ranks: the committed sample events, posted once before the load. */
+const SAMPLE_EVENTS = 'data/sample-events.json';
 
-export interface Target {
-  name: string;
-  url: string;
-  body: string;
-}
-
-export async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    try {
-      await fetch(readyUrl, { method: readyUrl.endsWith('/health') ? 'GET' : 'POST', body: readyUrl.endsWith('/health') ? undefined : '{}', headers: { 'content-type': 'application/json' } });
-      return child;
-    } catch {
-      await new Promise((done) => setTimeout(done, 100));
+/** Runs `work` while the service refreshes back to back; answers its result and the refreshes' count and median time. */
+async function whileRefreshing<T>(baseUrl: string, work: () => Promise<T>): Promise<{ result: T; refreshes: number; refreshMs: number }> {
+  let stopping = false;
+  const durations: number[] = [];
+  const refreshing = (async () => {
+    while (!stopping) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}/refresh`, { method: 'POST' });
+      if (response.status !== 200) throw new Error(`POST /refresh answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+      durations.push(performance.now() - started);
     }
+  })();
+  try {
+    return { result: await work(), refreshes: durations.length, refreshMs: median(durations) };
+  } finally {
+    stopping = true;
+    await refreshing;
   }
-  child.kill('SIGKILL');
-  throw new Error(`${script} did not answer ${readyUrl} within 60 s`);
 }
 
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+async function postSampleEvents(baseUrl: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/events`, { method: 'POST', body: await readFile(SAMPLE_EVENTS), headers: { 'content-type': 'application/json' } });
+  const result = (await response.json()) as { accepted: number };
+  if (response.status !== 200) throw new Error(`POST /events answered ${response.status}: ${JSON.stringify(result)}`);
+  // The first read computes the lifetime values; the ones measured are answered from memory.
+  const top = await fetch(`${baseUrl}/customers/top-ltv?limit=10`);
+  if (top.status !== 200 || ((await top.json()) as unknown[]).length !== 10) throw new Error('GET /customers/top-ltv did not answer 10 customers');
+  return result.accepted;
 }
 
-export async function load(target: Target, seconds: number): Promise<ServingFigures> {
-  const result = await autocannon({
-    url: target.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: target.body,
-    connections: 16,
-    duration: seconds,
-  });
-  return {
-    name: target.name,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    failed: result.errors + result.timeouts + result.non2xx,
-  };
-}
-
-export interface Comparison {
-  figures: ServingFigures[];
-  /** Median over rounds of (second target's requests/s) / (first target's), each pair measured back to back. */
-  medianRatio: number;
-}
-
-/**
- * Alternates the targets (A B A B ...) in many short rounds after a warm-up each, so that the
- * machine's drift (a shared VM's speed moves by tens of percent between seconds) hits both alike,
- * and reports the median of the per-round ratios next to the means.
- */
-export async function compare(targets: [Target, Target], rounds: number, seconds: number): Promise<Comparison> {
-  for (const target of targets) await load(target, 2);
-  const runs: [ServingFigures[], ServingFigures[]] = [[], []];
-  for (let round = 0; round < rounds; round++) {
-    runs[0].push(await load(targets[0], seconds));
-    runs[1].push(await load(targets[1], seconds));
+function table(say: Say, targets: Target[], rounds: Rounds, pairs: [number, number][], quiet?: Rounds): void {
+  say(`| route | requests/s | p50 | p99 | requests | failed | / bare route |${quiet ? ' / same route, quiet |' : ''}`);
+  say(`|---|---:|---:|---:|---:|---:|---:|${quiet ? '---:|' : ''}`);
+  const ratioOf = new Map(pairs.map(([of, to]) => [of, medianRatio(rounds[of]!, rounds[to]!)]));
+  for (const [index, target] of targets.entries()) {
+    const f: LoadFigures = summarize(rounds[index]!);
+    const toBare = ratioOf.get(index);
+    const toQuiet = quiet ? (f.requestsPerSecond / summarize(quiet[index]!).requestsPerSecond).toFixed(2) : undefined;
+    say(
+      `| ${target.name} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50Ms.toFixed(1)} ms | ${f.p99Ms.toFixed(1)} ms | ${count(f.requests)} | ${f.failed} | ` +
+        `${toBare === undefined ? '' : toBare.toFixed(2)} |${toQuiet === undefined ? '' : ` ${toQuiet} |`}`,
+    );
   }
-  const ratios = runs[1].map((second, index) => second.requestsPerSecond / runs[0][index]!.requestsPerSecond).sort((a, b) => a - b);
-  const summarize = (target: Target, figures: ServingFigures[]): ServingFigures => {
-    const mean = (pick: (f: ServingFigures) => number) => figures.reduce((sum, f) => sum + pick(f), 0) / figures.length;
-    return {
-      name: target.name,
-      requestsPerSecond: mean((f) => f.requestsPerSecond),
-      p50Ms: mean((f) => f.p50Ms),
-      p99Ms: mean((f) => f.p99Ms),
-      requests: figures.reduce((sum, f) => sum + f.requests, 0),
-      failed: figures.reduce((sum, f) => sum + f.failed, 0),
-    };
+}
+
+export async function servingSection(config: Config, say: Say): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-serving-'));
+  const servicePort = 5600 + Math.floor(Math.random() * 300);
+  const barePort = servicePort + 1;
+  const service = `http://127.0.0.1:${servicePort}`;
+  const bare = `http://127.0.0.1:${barePort}`;
+  const env = {
+    PORT: String(servicePort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: '',
+    DB_PATH: join(dir, 'warehouse.duckdb'),
+    EVENTS_PATH: join(dir, 'events'),
+    DATA_PATH: config.DATA_PATH,
+    SQL_DIR: config.SQL_DIR,
   };
-  return { figures: [summarize(targets[0], runs[0]), summarize(targets[1], runs[1])], medianRatio: median(ratios) };
+  const serviceProcess = await startProcess('dist/server.js', env, `${service}/health`);
+  const bareProcess = await startProcess('dist/bench/bare-server.js', { PORT: String(barePort) }, `${bare}/bare-top-ltv`);
+  try {
+    const events = await postSampleEvents(service);
+    const body = JSON.stringify(SEED_REQUEST);
+    const targets: Target[] = [
+      { name: 'bare Fastify POST (constant)', url: `${bare}/bare`, body },
+      { name: 'POST /select-voucher (seed request)', url: `${service}/select-voucher`, body },
+      { name: 'bare Fastify GET (constant top 10)', url: `${bare}/bare-top-ltv` },
+      { name: `GET /customers/top-ltv?limit=10 (${count(events)} events)`, url: `${service}/customers/top-ltv?limit=10` },
+    ];
+    // Each service route against the bare route of its own kind, measured in the same round.
+    const pairs: [number, number][] = [
+      [1, 0],
+      [3, 2],
+    ];
+    const quiet = await alternate(targets, QUIET_ROUNDS, ROUND_SECONDS);
+    const busy = await whileRefreshing(service, () => alternate(targets, REFRESH_ROUNDS, ROUND_SECONDS));
+
+    say(`## Serving (autocannon, ${CONNECTIONS} connections, loopback, logging at warn; ${QUIET_ROUNDS} rounds of ${ROUND_SECONDS} s alternating the four routes)`);
+    say();
+    table(say, targets, quiet, pairs);
+    say();
+    say('"/ bare route" is the median over rounds of the route\'s requests per second divided by its bare counterpart\'s in the same round.');
+    say();
+    say(`### While a refresh runs (${REFRESH_ROUNDS} rounds; ${busy.refreshes} refreshes of the sample back to back, median ${ms(busy.refreshMs)} each)`);
+    say();
+    table(say, targets, busy.result, pairs, quiet);
+    say();
+  } finally {
+    await stopProcess(serviceProcess);
+    await stopProcess(bareProcess);
+    await rm(dir, { recursive: true, force: true });
+  }
 }
