@@ -65,7 +65,10 @@ export function checkEvent(value: unknown): Accepted | Rejected {
     (event.last_name !== undefined && event.last_name !== null && typeof event.last_name !== 'string' ? `last_name must be a string, not ${describe(event.last_name)}` : undefined);
   if (problem) return { reason: problem };
   const time = event.event_time as string;
-  const at = parseTimestamp(time);
+  // The SQL's trim() removes only space separators (Unicode Zs) around a time, JavaScript's also tabs, line
+  // breaks and U+FEFF: a time only ingest can read would be stored, then refused by the SQL (stored_events_agree).
+  const trimmedAlike = time.trim() === time.replace(/^\p{Zs}+|\p{Zs}+$/gu, '');
+  const at = trimmedAlike ? parseTimestamp(time) : undefined;
   if (!at) return { reason: `unreadable event_time ${JSON.stringify(time)} (expected ISO 8601 such as 2017-01-06T12:46:46.384Z)` };
   // The usual form (2017-01-06T12:46:46.384Z) is already what toISOString would write: skip the work.
   return { eventAt: time.length === 24 && time[10] === 'T' && time[19] === '.' && time[23] === 'Z' ? time : at.toISOString() };

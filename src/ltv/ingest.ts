@@ -16,6 +16,23 @@ export interface IngestResult {
   rejected: Rejection[];
 }
 
+/** A lone surrogate as JSON.stringify writes it (\udXXX), not itself after an escaped backslash. */
+const LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
+
+/**
+ * The event as the store writes it, or undefined when the store could not read it back: V8 cannot write JSON
+ * nested deeper than about 4,000 levels (a RangeError), and DuckDB refuses to read a lone surrogate.
+ */
+function storable(value: unknown): string | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+  return text.includes('\\ud') && LONE_SURROGATE.test(text) ? undefined : text;
+}
+
 /** Sorts values into the events to store (with their ids) and the rejected ones (with their reasons). */
 function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: StoredEvent[]; rejected: Rejection[] } {
   const received = receivedAt.toISOString();
@@ -33,7 +50,11 @@ function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: 
     }
     // Identical means the same JSON once parsed: whitespace and escapes do not count, field order does
     // (a resent batch is the same text; re-serializing in sorted order cost more than all the rest of ingest).
-    const event = JSON.stringify(raw.value);
+    const event = storable(raw.value);
+    if (event === undefined) {
+      rejected.push({ index: raw.index, reason: 'the event cannot be stored: it nests deeper than 4,000 levels or holds text that is not valid Unicode (a lone surrogate)' });
+      continue;
+    }
     const id = hash('sha1', event, 'base64url');
     events.push({ id, line: `{"event_id":"${id}","received_at":"${received}","event_at":"${verdict.eventAt}","event":${event}}` });
   }
