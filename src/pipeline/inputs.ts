@@ -10,6 +10,9 @@ import { firstLine, queryRows, sqlString } from '../warehouse/database.js';
 /** The columns sql/vouchers/010_stg_voucher_assignments.sql reads; change both together. */
 const VOUCHER_COLUMNS = ['timestamp', 'country_code', 'last_order_ts', 'first_order_ts', 'total_orders', 'voucher_amount'];
 
+/** Types staging can read (it casts text and numbers): a list, struct, map, boolean or blob is another file's shape. */
+const SCALAR_TYPE = /^(VARCHAR|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP.*)$/;
+
 /** A stored event line as DuckDB reads it: what ingest adds, and the event itself as JSON. */
 const STORED_COLUMNS = `{event_id: 'VARCHAR', received_at: 'TIMESTAMPTZ', event_at: 'TIMESTAMPTZ', event: 'JSON'}`;
 const NO_EVENTS = `select null::bigint as event_index, null::varchar as source_file, null::varchar as event_id,
@@ -26,10 +29,15 @@ export async function attachVoucherInput(connection: DuckDBConnection, inputPath
   } catch (error) {
     throw new AppError(422, 'INPUT_UNREADABLE', `input is not a readable parquet file: ${inputPath} (${firstLine(error)})`, true, { cause: error });
   }
-  const columns = await queryRows<{ column_name: string }>(connection, 'select column_name from (describe raw_voucher_assignments)');
+  const columns = await queryRows<{ column_name: string; column_type: string }>(connection, 'select column_name, column_type from (describe raw_voucher_assignments)');
   const present = new Set(columns.map((column) => column.column_name));
   const missing = VOUCHER_COLUMNS.filter((column) => !present.has(column));
   if (missing.length > 0) throw new AppError(422, 'INPUT_SCHEMA_MISMATCH', `input ${inputPath} lacks the column(s) ${missing.join(', ')}`);
+  const misfits = columns.filter((column) => VOUCHER_COLUMNS.includes(column.column_name) && !SCALAR_TYPE.test(column.column_type));
+  if (misfits.length > 0) {
+    const found = misfits.map((column) => `${column.column_name} is ${column.column_type}`).join(', ');
+    throw new AppError(422, 'INPUT_SCHEMA_MISMATCH', `input ${inputPath} has column(s) of another type: ${found} (expected text, a number or a timestamp)`);
+  }
 }
 
 /**

@@ -44,7 +44,7 @@ function diskError(where: string, error: unknown): AppError {
 function stepError(file: string, error: unknown): AppError {
   const message = firstLine(error);
   if (DISK_TROUBLE.test(message)) return diskError(file, error);
-  if (/^(IO|Invalid Input) Error/.test(message)) return new AppError(422, 'INPUT_UNREADABLE', `${file}: ${message}`, true, { cause: error });
+  if (/^(IO|Invalid( Input)?) Error/.test(message)) return new AppError(422, 'INPUT_UNREADABLE', `${file}: ${message}`, true, { cause: error });
   return new AppError(500, 'PIPELINE_FAILED', `${file}: ${message}`, true, { cause: error });
 }
 
