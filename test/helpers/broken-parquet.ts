@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { sqlString, withDatabase } from '../../src/warehouse/database.js';
-import { mulberry32 } from './hostile-values.js';
+import { seededRandom } from '../../src/ltv/sample.js';
 
 export interface BrokenInput {
   name: string;
@@ -53,7 +53,7 @@ const selectRow = (changes: Partial<Record<keyof typeof ROW, string>>, without: 
  * (two flips). With `more`, more cuts and flips: every sixteenth of the file, the footer, and every page.
  */
 export function brokenInputs(good: Buffer, seed: number, more: boolean): BrokenInput[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const size = good.length;
   const footerLength = good.readUInt32LE(size - 8);
   // Each column's data page is a gzip stream: 1f 8b 08, a 10-byte header, then the deflated values.

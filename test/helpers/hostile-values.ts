@@ -1,17 +1,7 @@
-// Hostile values for the reliability suite: a seeded PRNG, and the strings, numbers, keys and JSON shapes
+// Hostile values for the reliability suite: the strings, numbers, keys and JSON shapes
 // that attackers and broken clients send. Deterministic: the same seed always gives the same values.
 
-/** mulberry32: a small seeded PRNG giving numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/ltv/sample.js';
 
 /** Text written into a body as it is: numbers JSON.stringify cannot write (1e400), broken JSON, deep nesting. */
 export class Raw {
@@ -112,7 +102,7 @@ export class Hostile {
   readonly random: () => number;
 
   constructor(readonly seed: number) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   int(below: number): number {
