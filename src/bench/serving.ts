@@ -10,8 +10,8 @@ import { median } from './median.js';
 import { startProcess, stopProcess } from './processes.js';
 import { count, ms, type Say } from './report.js';
 
-const QUIET_ROUNDS = 8;
-const REFRESH_ROUNDS = 4;
+const QUIET_ROUNDS = 6;
+const REFRESH_ROUNDS = 3;
 const ROUND_SECONDS = 3;
 /** What GET /customers/top-ltv ranks: the committed sample events, posted once before the load. */
 const SAMPLE_EVENTS = 'data/sample-events.json';
