@@ -1,6 +1,8 @@
 // HTTP load for the serving benchmark: requests per second and latency of a route under autocannon
-// (16 connections, loopback), and rounds that alternate several routes so the machine's drift (a
-// shared VM's speed moves by tens of percent between seconds) hits them all alike.
+// (16 connections, loopback), the server's CPU time per request, and rounds that alternate several
+// routes so the machine's drift (a shared VM's speed moves by tens of percent between seconds) hits
+// them all alike.
+import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { median } from './median.js';
 
@@ -9,6 +11,8 @@ export interface Target {
   url: string;
   /** A POST with this JSON body; a GET without. */
   body?: string;
+  /** The server process, whose CPU time is read around the load. */
+  pid?: number;
 }
 
 export interface LoadFigures {
@@ -17,23 +21,47 @@ export interface LoadFigures {
   p99Ms: number;
   requests: number;
   failed: number;
+  /** The server's CPU time (user and system) per request answered, in µs; NaN without /proc. */
+  cpuMicrosPerRequest: number;
 }
 
 export const CONNECTIONS = 16;
 
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on Linux. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * The CPU time a process has used so far, in ms. Unlike requests per second it hardly moves when other
+ * work shares the machine, so it tells apart what a route costs from what the machine did meanwhile.
+ */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name: state is field 3, utime 14 and stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export async function load(target: Target, seconds: number): Promise<LoadFigures> {
+  const cpuBefore = await cpuMs(target.pid);
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
     duration: seconds,
     ...(target.body === undefined ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body }),
   });
+  const cpu = (await cpuMs(target.pid)) - cpuBefore;
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     failed: result.errors + result.timeouts + result.non2xx,
+    cpuMicrosPerRequest: (cpu * 1000) / result.requests.total,
   };
 }
 
@@ -59,6 +87,7 @@ export function summarize(rounds: LoadFigures[]): LoadFigures {
     p99Ms: mean((f) => f.p99Ms),
     requests: rounds.reduce((sum, f) => sum + f.requests, 0),
     failed: rounds.reduce((sum, f) => sum + f.failed, 0),
+    cpuMicrosPerRequest: mean((f) => f.cpuMicrosPerRequest),
   };
 }
 

@@ -48,15 +48,15 @@ async function postSampleEvents(baseUrl: string): Promise<number> {
 }
 
 function table(say: Say, targets: Target[], rounds: Rounds, pairs: [number, number][], quiet?: Rounds): void {
-  say(`| route | requests/s | p50 | p99 | requests | failed | / bare route |${quiet ? ' / same route, quiet |' : ''}`);
-  say(`|---|---:|---:|---:|---:|---:|---:|${quiet ? '---:|' : ''}`);
+  say(`| route | requests/s | p50 | p99 | requests | failed | server CPU per request | / bare route |${quiet ? ' / same route, quiet |' : ''}`);
+  say(`|---|---:|---:|---:|---:|---:|---:|---:|${quiet ? '---:|' : ''}`);
   const ratioOf = new Map(pairs.map(([of, to]) => [of, medianRatio(rounds[of]!, rounds[to]!)]));
   for (const [index, target] of targets.entries()) {
     const f: LoadFigures = summarize(rounds[index]!);
     const toBare = ratioOf.get(index);
     const toQuiet = quiet ? (f.requestsPerSecond / summarize(quiet[index]!).requestsPerSecond).toFixed(2) : undefined;
     say(
-      `| ${target.name} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50Ms.toFixed(1)} ms | ${f.p99Ms.toFixed(1)} ms | ${count(f.requests)} | ${f.failed} | ` +
+      `| ${target.name} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50Ms.toFixed(1)} ms | ${f.p99Ms.toFixed(1)} ms | ${count(f.requests)} | ${f.failed} | ${f.cpuMicrosPerRequest.toFixed(0)} µs | ` +
         `${toBare === undefined ? '' : toBare.toFixed(2)} |${toQuiet === undefined ? '' : ` ${toQuiet} |`}`,
     );
   }
@@ -83,11 +83,12 @@ export async function servingSection(config: Config, say: Say): Promise<void> {
   try {
     const events = await postSampleEvents(service);
     const body = JSON.stringify(SEED_REQUEST);
+    const [servicePid, barePid] = [serviceProcess.pid, bareProcess.pid];
     const targets: Target[] = [
-      { name: 'bare Fastify POST (constant)', url: `${bare}/bare`, body },
-      { name: 'POST /select-voucher (seed request)', url: `${service}/select-voucher`, body },
-      { name: 'bare Fastify GET (constant top 10)', url: `${bare}/bare-top-ltv` },
-      { name: `GET /customers/top-ltv?limit=10 (${count(events)} events)`, url: `${service}/customers/top-ltv?limit=10` },
+      { name: 'bare Fastify POST (constant)', url: `${bare}/bare`, body, pid: barePid },
+      { name: 'POST /select-voucher (seed request)', url: `${service}/select-voucher`, body, pid: servicePid },
+      { name: 'bare Fastify GET (constant top 10)', url: `${bare}/bare-top-ltv`, pid: barePid },
+      { name: `GET /customers/top-ltv?limit=10 (${count(events)} events)`, url: `${service}/customers/top-ltv?limit=10`, pid: servicePid },
     ];
     // Each service route against the bare route of its own kind, measured in the same round.
     const pairs: [number, number][] = [
@@ -101,7 +102,8 @@ export async function servingSection(config: Config, say: Say): Promise<void> {
     say();
     table(say, targets, quiet, pairs);
     say();
-    say('"/ bare route" is the median over rounds of the route\'s requests per second divided by its bare counterpart\'s in the same round.');
+    say('"/ bare route" is the median over rounds of the route\'s requests per second divided by its bare counterpart\'s in the same round;');
+    say('"server CPU per request" is the CPU time (user and system) of the server process over the requests it answered.');
     say();
     say(`### While a refresh runs (${REFRESH_ROUNDS} rounds; ${busy.refreshes} refreshes of the sample back to back, median ${ms(busy.refreshMs)} each)`);
     say();
