@@ -10,7 +10,7 @@ import { lockPathFor } from '../../src/warehouse/refresh-lock.js';
 import { request, startServer } from '../helpers/server-process.js';
 import { fixtureDir, readWarehouse } from '../helpers/warehouse.js';
 import type { Config } from '../../src/config.js';
-import { RUN_A } from './inputs.js';
+import { RUN_A } from '../helpers/voucher-inputs.js';
 
 const runs = async (config: Config) => (await readWarehouse<{ runs: number }>(config.DB_PATH, 'select count(*)::integer as runs from pipeline_runs'))[0]!.runs;
 

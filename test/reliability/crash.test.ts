@@ -13,7 +13,7 @@ import { writeVoucherParquet } from '../helpers/voucher-parquet.js';
 import { fixtureDir, readWarehouse } from '../helpers/warehouse.js';
 import { customer, order } from '../ltv/fixtures.js';
 import { SEED_REQUEST } from '../vouchers/fixtures.js';
-import { AMOUNT_A, AMOUNT_B, RUN_A, RUN_B } from './inputs.js';
+import { AMOUNT_A, AMOUNT_B, RUN_A, RUN_B } from '../helpers/voucher-inputs.js';
 
 const KILLS = STRESS ? 25 : 4;
 const SEED = 4242;

@@ -12,7 +12,7 @@ import { request, startServer, type ServerProcess } from '../helpers/server-proc
 import { fixtureDir, folderOf } from '../helpers/warehouse.js';
 import { customer, SEED_EVENTS } from '../ltv/fixtures.js';
 import { SEED_REQUEST } from '../vouchers/fixtures.js';
-import { RUN_A } from './inputs.js';
+import { RUN_A } from '../helpers/voucher-inputs.js';
 
 const DISK_SIZE = '16m';
 

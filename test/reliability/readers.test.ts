@@ -8,7 +8,7 @@ import t from 'tap';
 import { request, startServer } from '../helpers/server-process.js';
 import { fixtureDir, readWarehouse } from '../helpers/warehouse.js';
 import { SEED_REQUEST } from '../vouchers/fixtures.js';
-import { RUN_A } from './inputs.js';
+import { RUN_A } from '../helpers/voucher-inputs.js';
 
 /** A separate process that opens the warehouse read-only, then answers its run count for each line it is sent. */
 const HOLDER = `

@@ -7,7 +7,7 @@ import { request, startServer, STRESS } from '../helpers/server-process.js';
 import { writeVoucherParquet } from '../helpers/voucher-parquet.js';
 import { fixtureDir } from '../helpers/warehouse.js';
 import { SEED_REQUEST } from '../vouchers/fixtures.js';
-import { AMOUNT_A, AMOUNT_B, BAD_INPUTS, RUN_A, RUN_B } from './inputs.js';
+import { AMOUNT_A, AMOUNT_B, BAD_INPUTS, RUN_A, RUN_B } from '../helpers/voucher-inputs.js';
 
 const CLIENTS = 8;
 const ROUNDS = STRESS ? 12 : 1;

@@ -7,7 +7,7 @@ import { lockPathFor } from '../../src/warehouse/refresh-lock.js';
 import { request, startServer } from '../helpers/server-process.js';
 import { fixtureDir } from '../helpers/warehouse.js';
 import { customer } from '../ltv/fixtures.js';
-import { RUN_A } from './inputs.js';
+import { RUN_A } from '../helpers/voucher-inputs.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 // The voucher inputs the reliability suite refreshes with: two good ones whose answers to the seed
 // request differ (so every answer tells which run it came from) and three that a refresh must refuse.
 import { rm, writeFile } from 'node:fs/promises';
-import { writeVoucherParquet, type VoucherRow } from '../helpers/voucher-parquet.js';
+import { writeVoucherParquet, type VoucherRow } from './voucher-parquet.js';
 import { HISTORY } from '../vouchers/fixtures.js';
 
 /** Run A answers the seed request with Peru's overall amount, 2640. */
