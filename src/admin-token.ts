@@ -6,11 +6,11 @@ import { AppError } from './errors.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-/** An onRequest hook that refuses a request without the token, or undefined when no token is configured. */
-export function adminGuard(token: string | undefined): onRequestHookHandler | undefined {
-  if (token === undefined) return undefined;
+/** The onRequest hooks of a route that changes data: one that refuses a request without the token, or none when no token is configured. */
+export function adminGuard(token: string | undefined): onRequestHookHandler[] {
+  if (token === undefined) return [];
   const expected = digest(token);
-  return async (request, reply) => {
+  const guard: onRequestHookHandler = async (request, reply) => {
     const header = request.headers.authorization ?? '';
     const given = /^Bearer (.+)$/i.exec(header)?.[1] ?? '';
     // Hashing both sides gives equal lengths, so the comparison time says nothing about the token.
@@ -19,4 +19,5 @@ export function adminGuard(token: string | undefined): onRequestHookHandler | un
       throw new AppError(401, 'UNAUTHORIZED', `${request.method} ${request.url.split('?')[0]} needs the header Authorization: Bearer <ADMIN_TOKEN>`);
     }
   };
+  return [guard];
 }

@@ -1,5 +1,6 @@
-// Errors that carry an HTTP status and a stable code, and the one handler that turns any error into
-// { statusCode, code, error, message }. A 5xx never shows its internals to a client unless it says it may.
+// Errors that carry an HTTP status and a stable code, and the handlers that turn any error into
+// { statusCode, code, error, message }: errorHandler for requests that reach a route, clientErrorHandler
+// for those Node's HTTP parser refuses. A 5xx never shows its internals to a client unless it says it may.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';

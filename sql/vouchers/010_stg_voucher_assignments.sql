@@ -2,7 +2,7 @@
 -- Reads raw_voucher_assignments, the view the pipeline runner creates over read_parquet(DATA_PATH).
 -- The text columns stay text exactly as they arrived: duplicates are judged on what arrived, rejected
 -- rows are shown as they arrived, and reading a timestamp out of text is a rule of its own
--- (int_voucher_assignments). first_order_ts, a real UTC timestamp in the input, and voucher_amount
+-- (utc_timestamp in 005_row_rules). first_order_ts, a real UTC timestamp in the input, and voucher_amount
 -- are cast to their types (a value that cannot be cast becomes null).
 create or replace view stg_voucher_assignments as
 with source as (

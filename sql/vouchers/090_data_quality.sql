@@ -1,6 +1,7 @@
 -- data_quality: one row per cleaning rule that touched at least one row in this run: the rule, what
 -- it did to the rows (rejected, or left out of one segment) and how many input rows it touched.
--- Reads voucher_assignment_counts; the rules are described in int_voucher_assignments.
+-- Reads voucher_assignment_counts; the rules are described in 005_row_rules and the per-text tables
+-- (011_country_names, 012_total_orders_values).
 create or replace table data_quality as
 with assignments as (
     select * from voucher_assignment_counts

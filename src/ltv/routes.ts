@@ -38,7 +38,7 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
   return Array.isArray(body) ? body.map((value, index) => ({ index, value })) : [{ index: 0, value: body }];
 }
 
-export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers; adminOnly?: onRequestHookHandler }> = async (app, { store, ltv, adminOnly }) => {
+export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers; adminOnly: onRequestHookHandler[] }> = async (app, { store, ltv, adminOnly }) => {
   // Only the two event formats: any other content type is a 415, not a string to misread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'string' }, (request, body, done) => {
@@ -52,7 +52,7 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvA
   app.post(
     '/events',
     {
-      onRequest: adminOnly ? [adminOnly] : [],
+      onRequest: adminOnly,
       bodyLimit: EVENTS_BODY_LIMIT,
       schema: {
         description: 'One event, an array of events (application/json), or one event per line (application/x-ndjson).',

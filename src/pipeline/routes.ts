@@ -20,10 +20,10 @@ const Health = Type.Object({
   last_refresh_failure: Type.Optional(Type.Object({ at: Type.String(), code: Type.String(), message: Type.String() })),
 });
 
-export const pipelineRoutes: FastifyPluginAsyncTypebox<{ refresher: Refresher; adminOnly?: onRequestHookHandler }> = async (app, { refresher, adminOnly }) => {
+export const pipelineRoutes: FastifyPluginAsyncTypebox<{ refresher: Refresher; adminOnly: onRequestHookHandler[] }> = async (app, { refresher, adminOnly }) => {
   app.post(
     '/refresh',
-    { onRequest: adminOnly ? [adminOnly] : [], schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummary, '4xx': ErrorBody, '5xx': ErrorBody } } },
+    { onRequest: adminOnly, schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummary, '4xx': ErrorBody, '5xx': ErrorBody } } },
     async (request) => refresher.refresh({ countryCode: request.body?.country_code }),
   );
 

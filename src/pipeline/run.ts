@@ -157,6 +157,8 @@ export async function runPipeline<T>(options: RunOptions<T>): Promise<{ summary:
   const runId = randomUUID();
   const buildPath = buildPathFor(options.dbPath, runId);
   try {
+    // Holding the lock, any other build file beside the warehouse is a dead refresh's.
+    await removeOtherBuilds(options.dbPath);
     const result = await withDatabase(buildPath, {}, async (connection) => {
       await attachVoucherInput(connection, options.inputPath);
       await attachEventInput(connection, { store: options.eventsPath });
@@ -186,19 +188,11 @@ function asDiskError(dbPath: string, error: unknown): unknown {
   return error;
 }
 
-/**
- * Makes the warehouse folder and takes the cross-process refresh lock (409 while another refresh runs).
- * Holding it, any build file beside the warehouse is a dead refresh's: it is removed.
- */
+/** Makes the warehouse folder and takes the cross-process refresh lock (409 while another refresh runs). */
 async function lockWarehouse(dbPath: string): Promise<() => Promise<void>> {
   try {
     await mkdir(dirname(dbPath), { recursive: true });
-    const unlock = await lockRefresh(dbPath);
-    await removeOtherBuilds(dbPath).catch(async (error: unknown) => {
-      await unlock();
-      throw error;
-    });
-    return unlock;
+    return await lockRefresh(dbPath);
   } catch (error) {
     throw asDiskError(dbPath, error);
   }

@@ -3,7 +3,7 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsync } from '../fsync.js';
-import { endOrphanedRefresh, lockPathFor, refreshingPid } from './refresh-lock.js';
+import { lockPathFor, refreshingPid } from './refresh-lock.js';
 
 const BUILD_MARK = '.building-';
 
@@ -35,7 +35,6 @@ export async function promoteBuild(buildPath: string, dbPath: string): Promise<v
  * lock; returns their names. Leaves everything alone while a live process (`npm run refresh`) holds the lock.
  */
 export async function removeLeftoverBuilds(dbPath: string): Promise<string[]> {
-  await endOrphanedRefresh(dbPath);
   if ((await refreshingPid(dbPath)) !== undefined) return [];
   return removeMatching(dbPath, [`${basename(dbPath)}${BUILD_MARK}`, basename(lockPathFor(dbPath))]);
 }

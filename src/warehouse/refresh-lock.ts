@@ -1,6 +1,6 @@
 // One refresh at a time per warehouse, across processes: the server's refreshes and `npm run refresh`
-// share a lock file beside the warehouse that names its owner's pid (and its starter's). It is created exclusively and
-// removed when the refresh ends; a lock whose owner died (a crash, a SIGKILL) is taken over.
+// share a lock file beside the warehouse that names its owner's pid and its starter's. It is created
+// exclusively and removed when the refresh ends; a lock whose owner died (a crash, a SIGKILL) is taken over.
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 import { isAlive } from '../process-alive.js';
@@ -19,21 +19,18 @@ async function lockOwner(dbPath: string): Promise<{ pid: number; parent: number 
   }
 }
 
-/** The pid of the process refreshing this warehouse now, if one is alive. */
+/**
+ * The pid of the process refreshing this warehouse now, if one is alive. A refresher whose starter died
+ * (a server killed mid-refresh) is a worker still dying: it would abandon its build anyway, so it is
+ * ended here, and its lock and build file do not outlive a restart.
+ */
 export async function refreshingPid(dbPath: string): Promise<number | undefined> {
   const owner = await lockOwner(dbPath);
-  return owner && isAlive(owner.pid) ? owner.pid : undefined;
-}
-
-/**
- * Ends a refresh whose starter died (a server killed mid-refresh) if its worker is still dying: the worker
- * would abandon the build anyway, and its lock and build file must not outlive a restart.
- */
-export async function endOrphanedRefresh(dbPath: string): Promise<void> {
-  const owner = await lockOwner(dbPath);
-  if (!owner || !isAlive(owner.pid) || isAlive(owner.parent)) return;
+  if (!owner || !isAlive(owner.pid)) return undefined;
+  if (isAlive(owner.parent)) return owner.pid;
   process.kill(owner.pid, 'SIGKILL');
   for (let waited = 0; waited < 1_000 && isAlive(owner.pid); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  return undefined;
 }
 
 /** Takes the lock or throws 409 REFRESH_IN_PROGRESS; resolves with the function that releases it. */
@@ -50,7 +47,6 @@ export async function lockRefresh(dbPath: string): Promise<() => Promise<void>> 
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      await endOrphanedRefresh(dbPath);
       const owner = await refreshingPid(dbPath);
       if (owner !== undefined) {
         throw new AppError(409, 'REFRESH_IN_PROGRESS', `a refresh of ${dbPath} is already running (process ${owner}); try again when it has finished`);
