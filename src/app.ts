@@ -1,4 +1,4 @@
-// Builds the Fastify app: routes, schemas, error handling, the served warehouse snapshot and the event store.
+// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store.
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,10 +7,15 @@ import type { Config } from './config.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { EventStore } from './ltv/event-store.js';
 import { LtvAnswers } from './ltv/ltv-answers.js';
+import type { TopLtv } from './ltv/pipeline.js';
 import { ltvRoutes } from './ltv/routes.js';
+import { MAX_TOP } from './ltv/customer-ltv.js';
+import type { Loaded } from './pipeline/refresh.js';
 import { Refresher } from './pipeline/refresher.js';
-import { runWorker } from './pipeline/worker-process.js';
 import { pipelineRoutes } from './pipeline/routes.js';
+import { runWorker } from './pipeline/worker-process.js';
+import { refresherOptions, RUN_FIGURES } from './served-features.js';
+import type { VoucherSnapshot } from './vouchers/snapshot.js';
 import { voucherRoutes } from './vouchers/routes.js';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -18,6 +23,8 @@ const BODY_LIMIT = 1024 * 1024;
 export interface AppOptions {
   /** Where "now" comes from; tests pin it. */
   clock?: () => Date;
+  /** A run already loaded (tests that share one warehouse): served at once, without a worker. */
+  loaded?: Loaded;
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -40,13 +47,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const store = await EventStore.open(config.EVENTS_PATH, { watch: true });
   app.addHook('onClose', async () => store.close());
-  const ltv = new LtvAnswers(store, async () => (await runWorker({ kind: 'ltv', eventsPath: config.EVENTS_PATH, sqlDir: config.SQL_DIR })).topLtv);
-  const refresher = new Refresher(config, app.log, ltv);
-  await refresher.start();
+  const ltv = new LtvAnswers(store, async () => {
+    const top = await runWorker<TopLtv>({ kind: 'job', feature: 'ltv', job: 'top', params: { events: { store: config.EVENTS_PATH }, limit: MAX_TOP }, sqlDir: config.SQL_DIR });
+    return top.customers;
+  });
+  const refresher = new Refresher(refresherOptions(config, app.log));
+  if (options.loaded) refresher.serve(options.loaded);
+  else await refresher.start();
   ltv.warm(app.log);
-  await app.register(voucherRoutes, { refresher, clock: options.clock ?? (() => new Date()) });
+  await app.register(voucherRoutes, { snapshot: () => refresher.part<VoucherSnapshot>('vouchers'), clock: options.clock ?? (() => new Date()) });
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
-  await app.register(pipelineRoutes, { refresher, adminOnly });
+  await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
   await app.register(ltvRoutes, { store, ltv, adminOnly });
   return app;
 }

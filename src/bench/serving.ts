@@ -4,7 +4,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { SEED_REQUEST } from '../vouchers/routes.js';
+import { SEED_REQUEST } from '../vouchers/seed-request.js';
 import { alternate, CONNECTIONS, medianRatio, summarize, type LoadFigures, type Rounds, type Target } from './load.js';
 import { median } from './median.js';
 import { startProcess, stopProcess } from './processes.js';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { SEED_REQUEST } from '../vouchers/routes.js';
+import { SEED_REQUEST } from '../vouchers/seed-request.js';
 import { timedCommand } from './command.js';
 import { median } from './median.js';
 import { ms, type Say } from './report.js';

@@ -16,3 +16,11 @@ export const CustomerLtv = Type.Object({
 });
 
 export type CustomerLtv = Static<typeof CustomerLtv>;
+
+/** The lifetime value's figures in the run summary (the columns of sql/ltv/run_summary.sql). */
+export const LTV_FIGURES = {
+  events_path: Type.String(),
+  events_read: Type.Integer(),
+  latest_events: Type.Integer(),
+  customers: Type.Integer(),
+};

@@ -7,34 +7,13 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
-import type { EventSource } from '../pipeline/inputs.js';
-import { runLtvInMemory } from '../pipeline/run.js';
-import { queryRows } from '../warehouse/database.js';
-import type { CustomerLtv } from './customer-ltv.js';
 import { readEventFile, unreadableEventFile } from './event-file.js';
-import type { Rejection } from './ingest.js';
-import { readTopLtv } from './ltv-rows.js';
-
-export interface TopLtv {
-  customers: CustomerLtv[];
-  rejected: Rejection[];
-}
+import type { EventSource } from './event-input.js';
+import { topLtv, type TopLtv } from './pipeline.js';
 
 /** Not JSON in any reader: such a line becomes a null event, which the SQL rejects as not valid JSON. */
 const UNREADABLE_LINE = '!';
-
-function compute(events: EventSource, x: number, sqlDir: string): Promise<TopLtv> {
-  return runLtvInMemory({
-    events,
-    sqlDir,
-    read: async (connection: DuckDBConnection) => ({
-      customers: await readTopLtv(connection, x),
-      rejected: await queryRows<Rejection>(connection, 'select event_index::double as index, rejection_reason as reason from rejected_events order by event_index'),
-    }),
-  });
-}
 
 /** How DuckDB should read the file, from its first bytes; undefined when it must be rewritten first. */
 async function sniff(path: string): Promise<EventSource | undefined> {
@@ -73,7 +52,7 @@ export async function topLtvFromFile(path: string, x: number, sqlDir: string): P
   const source = await sniff(path);
   if (source) {
     try {
-      return await compute(source, x, sqlDir);
+      return await topLtv(source, x, sqlDir);
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message))) throw error;
     }
@@ -82,7 +61,7 @@ export async function topLtvFromFile(path: string, x: number, sqlDir: string): P
   try {
     const rewritten = join(dir, 'events.ndjson');
     await rewriteAsNdjson(path, rewritten);
-    return await compute({ file: rewritten, format: 'newline_delimited' }, x, sqlDir);
+    return await topLtv({ file: rewritten, format: 'newline_delimited' }, x, sqlDir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -90,5 +69,5 @@ export async function topLtvFromFile(path: string, x: number, sqlDir: string): P
 
 /** The top `x` customers of every event in the store. */
 export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<TopLtv> {
-  return compute({ store: eventsPath }, x, sqlDir);
+  return topLtv({ store: eventsPath }, x, sqlDir);
 }

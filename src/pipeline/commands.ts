@@ -7,20 +7,22 @@ import { UsageError } from '../cli-usage.js';
 import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import { withDatabase } from '../warehouse/database.js';
+import { refresherOptions } from '../served-features.js';
 import { Refresher } from './refresher.js';
 import type { RunSummary } from './run-summary.js';
 
 function describeRun(run: RunSummary): string {
   const counts = (byRule: Record<string, number>) =>
     Object.entries(byRule).map(([rule, rows]) => `    ${rule}: ${rows}`).join('\n') || '    none';
+  const figures = run as Record<string, any>;
   return [
     `run ${run.run_id} ${run.status} in ${run.duration_ms} ms`,
-    `  input: ${run.input_path} (${run.input_bytes} bytes)`,
-    `  rows: ${run.rows_read} read, ${run.rows_kept} kept, ${run.rows_rejected} rejected`,
-    `  rejected:\n${counts(run.rejected_by_rule)}`,
-    `  kept but left out of a segment:\n${counts(run.excluded_by_rule)}`,
-    `  segment_vouchers: ${run.segment_vouchers} rows`,
-    `  events: ${run.events_read} read from ${run.events_path}, ${run.latest_events} keys at their latest version, ${run.customers} customers in customer_ltv`,
+    `  input: ${figures.input_path} (${figures.input_bytes} bytes)`,
+    `  rows: ${figures.rows_read} read, ${figures.rows_kept} kept, ${figures.rows_rejected} rejected`,
+    `  rejected:\n${counts(figures.rejected_by_rule)}`,
+    `  kept but left out of a segment:\n${counts(figures.excluded_by_rule)}`,
+    `  segment_vouchers: ${figures.segment_vouchers} rows`,
+    `  events: ${figures.events_read} read from ${figures.events_path}, ${figures.latest_events} keys at their latest version, ${figures.customers} customers in customer_ltv`,
     `  sql checksum: ${run.sql_checksum}`,
   ].join('\n');
 }
@@ -28,9 +30,8 @@ function describeRun(run: RunSummary): string {
 export async function refresh(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { input: { type: 'string' }, db: { type: 'string' } } });
   const config = loadConfig();
-  const log = pino({ level: 'silent' });
-  const refresher = new Refresher({ ...config, DB_PATH: values.db ?? config.DB_PATH }, log);
-  console.log(describeRun(await refresher.refresh({ inputPath: values.input })));
+  const refresher = new Refresher(refresherOptions({ ...config, DB_PATH: values.db ?? config.DB_PATH }, pino({ level: 'silent' })));
+  console.log(describeRun(await refresher.refresh({ inputs: values.input ? { vouchers: values.input } : {} })));
 }
 
 export async function query(args: string[]): Promise<void> {

@@ -1,10 +1,10 @@
 // POST /refresh: reruns the pipeline for operators and answers the run summary, or why it failed
 // (the previous answers keep being served). GET /health: what is being served.
-import { Type } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestHookHandler } from 'fastify';
 import { ErrorBody } from '../errors.js';
-import { RunSummary } from './run-summary.js';
+import { runSummarySchema } from './run-summary.js';
 import type { Refresher } from './refresher.js';
 
 const RefreshRequest = Type.Union([
@@ -20,19 +20,26 @@ const Health = Type.Object({
   last_refresh_failure: Type.Optional(Type.Object({ at: Type.String(), code: Type.String(), message: Type.String() })),
 });
 
-export const pipelineRoutes: FastifyPluginAsyncTypebox<{ refresher: Refresher; adminOnly: onRequestHookHandler[] }> = async (app, { refresher, adminOnly }) => {
+export interface PipelineRouteOptions {
+  refresher: Refresher;
+  adminOnly: onRequestHookHandler[];
+  /** The figures each feature adds to the run summary. */
+  figures: TProperties[];
+}
+
+export const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRouteOptions> = async (app, { refresher, adminOnly, figures }) => {
   app.post(
     '/refresh',
-    { onRequest: adminOnly, schema: { body: Type.Optional(RefreshRequest), response: { 200: RunSummary, '4xx': ErrorBody, '5xx': ErrorBody } } },
-    async (request) => refresher.refresh({ countryCode: request.body?.country_code }),
+    { onRequest: adminOnly, schema: { body: Type.Optional(RefreshRequest), response: { 200: runSummarySchema(figures), '4xx': ErrorBody, '5xx': ErrorBody } } },
+    async (request) => refresher.refresh({ options: request.body ?? {} }),
   );
 
   app.get('/health', { schema: { response: { 200: Health, '5xx': ErrorBody } } }, async () => {
-    const snapshot = refresher.snapshot;
+    const { run } = refresher.served;
     return {
       status: 'ok',
-      run_id: snapshot.runId,
-      built_at: snapshot.builtAt,
+      run_id: run.run_id,
+      built_at: run.finished_at,
       refreshing: refresher.running,
       last_refresh_failure: refresher.lastFailure,
     };

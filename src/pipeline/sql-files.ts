@@ -1,43 +1,61 @@
-// The SQL that defines the warehouse, as files on disk: numbered steps run in order, then checks.
-// Only reads the folder; running the statements is the pipeline runner's job.
+// The SQL that defines the warehouse, as files on disk: each feature's numbered steps, run in order,
+// its checks and its run summary; and the runner's own files under sql/runner/. Only reads the folder.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Feature folders under sql/, in the order their steps run. */
-export const STAGES = ['vouchers', 'ltv'] as const;
-
-export type Stage = (typeof STAGES)[number];
-
 export interface SqlFile {
-  /** Path relative to the SQL folder, e.g. `vouchers/060_segment_vouchers.sql`: how errors name the file. */
+  /** Path relative to the SQL folder, e.g. `vouchers/070_segment_vouchers.sql`: how errors name the file. */
   name: string;
   text: string;
 }
 
-export interface Pipeline {
-  /** Written by the runner itself: the pipeline_runs table. */
-  runsTable: SqlFile;
+export interface FeatureSql {
+  feature: string;
   steps: SqlFile[];
   checks: SqlFile[];
+  /** One row of figures for the run summary and pipeline_runs (sql/<feature>/run_summary.sql), if any. */
+  summary: SqlFile | undefined;
+}
+
+export interface PipelineSql {
+  features: FeatureSql[];
   /** sha256 of every file above, so a run records exactly which SQL produced it. */
   checksum: string;
 }
 
 async function readFolder(root: string, folder: string, pattern: RegExp): Promise<SqlFile[]> {
-  const names = (await readdir(join(root, folder))).filter((name) => pattern.test(name)).sort();
+  let names: string[];
+  try {
+    names = (await readdir(join(root, folder))).filter((name) => pattern.test(name)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
   return Promise.all(names.map(async (name) => ({ name: join(folder, name), text: await readFile(join(root, folder, name), 'utf8') })));
 }
 
-export async function readPipeline(root: string, stages: readonly Stage[] = STAGES): Promise<Pipeline> {
-  const runsTable = { name: 'pipeline_runs.sql', text: await readFile(join(root, 'pipeline_runs.sql'), 'utf8') };
-  const steps: SqlFile[] = [];
-  const checks: SqlFile[] = [];
-  for (const stage of stages) {
-    steps.push(...(await readFolder(root, stage, /^\d+_\w+\.sql$/)));
-    checks.push(...(await readFolder(root, join(stage, 'checks'), /^\w+\.sql$/)));
+/** Reads the SQL of the given features, in the order given. */
+export async function readPipelineSql(root: string, features: readonly string[]): Promise<PipelineSql> {
+  const read: FeatureSql[] = [];
+  for (const feature of features) {
+    const summary = await readFolder(root, feature, /^run_summary\.sql$/);
+    read.push({
+      feature,
+      steps: await readFolder(root, feature, /^\d+_\w+\.sql$/),
+      checks: await readFolder(root, join(feature, 'checks'), /^\w+\.sql$/),
+      summary: summary[0],
+    });
   }
   const hash = createHash('sha256');
-  for (const file of [runsTable, ...steps, ...checks]) hash.update(file.name).update('\0').update(file.text).update('\0');
-  return { runsTable, steps, checks, checksum: hash.digest('hex') };
+  for (const file of read.flatMap((feature) => [...feature.steps, ...feature.checks, ...(feature.summary ? [feature.summary] : [])])) {
+    hash.update(file.name).update('\0').update(file.text).update('\0');
+  }
+  return { features: read, checksum: hash.digest('hex') };
+}
+
+/** One of the runner's own SQL files (sql/runner/<name>.sql). */
+export async function readRunnerSql(root: string, name: string): Promise<SqlFile> {
+  const path = join('runner', `${name}.sql`);
+  return { name: path, text: await readFile(join(root, path), 'utf8') };
 }

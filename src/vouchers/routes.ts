@@ -3,9 +3,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, ErrorBody } from '../errors.js';
-import type { Refresher } from '../pipeline/refresher.js';
 import { parseTimestamp, utcDaysBetween } from '../timestamps.js';
-import { countryKey, findVariant, variantKey, type Segment } from './snapshot.js';
+import { countryKey, findVariant, variantKey, type Segment, type VoucherSnapshot } from './snapshot.js';
 
 export const SelectVoucherRequest = Type.Object({
   customer_id: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 256 })]),
@@ -15,16 +14,6 @@ export const SelectVoucherRequest = Type.Object({
   total_orders: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   segment_name: Type.String({ minLength: 1, maxLength: 256 }),
 });
-
-/** The seed document's example request (used by the tests and the benchmarks). */
-export const SEED_REQUEST: Static<typeof SelectVoucherRequest> = {
-  customer_id: 123,
-  country_code: 'Peru',
-  last_order_ts: '2018-05-03 00:00:00',
-  first_order_ts: '2017-05-03 00:00:00',
-  total_orders: 15,
-  segment_name: 'recency_segment',
-};
 
 export const SelectVoucherResponse = Type.Object({
   voucher_amount: Type.Number(),
@@ -38,7 +27,8 @@ export const SelectVoucherResponse = Type.Object({
 });
 
 export interface VoucherRouteOptions {
-  refresher: Refresher;
+  /** The snapshot being served now. */
+  snapshot: () => VoucherSnapshot;
   /** The clock that "today" and "in the future" are read from; the real one outside tests. */
   clock: () => Date;
 }
@@ -55,12 +45,12 @@ function describeMeasure(segment: Segment, value: number): string {
   return segment.measure === 'total_orders' ? `${value} orders` : `${value} days since the last order`;
 }
 
-export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = async (app, { refresher, clock }) => {
+export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = async (app, { snapshot: served, clock }) => {
   app.post(
     '/select-voucher',
     { schema: { body: SelectVoucherRequest, response: { 200: SelectVoucherResponse, '4xx': ErrorBody, '5xx': ErrorBody } } },
     async (request): Promise<Static<typeof SelectVoucherResponse>> => {
-      const snapshot = refresher.snapshot;
+      const snapshot = served();
       const body = request.body;
       const now = clock();
       const lastOrder = readTimestamp('last_order_ts', body.last_order_ts);

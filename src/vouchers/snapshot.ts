@@ -1,5 +1,5 @@
 // The immutable in-memory copy of segment_vouchers, country_vouchers and segment_definitions that
-// answers /select-voucher: read as rows from the warehouse by the pipeline worker (snapshot-rows.ts),
+// answers /select-voucher: read as rows from the warehouse by the pipeline worker (pipeline.ts),
 // built into frozen maps here in the server, then only read. Never mutate one, and never import
 // DuckDB from this file: the server process must not load it.
 
@@ -34,8 +34,8 @@ export interface CountryAnswers {
 }
 
 export interface VoucherSnapshot {
+  /** The pipeline run the answers come from. */
   runId: string;
-  builtAt: string;
   segments: ReadonlyMap<string, Segment>;
   /** Keyed by countryKey(country_code). */
   countries: ReadonlyMap<string, CountryAnswers>;
@@ -66,15 +66,13 @@ export interface AnswerRow {
 
 /** What a snapshot is built from: plain rows, so they can cross a process boundary as JSON. */
 export interface SnapshotRows {
-  runId: string;
-  builtAt: string;
   definitions: { segment_name: string; segment_variant: string; measure: Measure; lower_bound: number; upper_bound: number | null }[];
   countries: AnswerRow[];
   variants: (AnswerRow & { segment_name: string; segment_variant: string })[];
 }
 
 /** Builds the frozen lookup structures the request path reads. */
-export function buildSnapshot(rows: SnapshotRows): VoucherSnapshot {
+export function buildSnapshot(rows: SnapshotRows, runId: string): VoucherSnapshot {
   const segments = new Map<string, Segment>();
   for (const row of rows.definitions) {
     const segment = segments.get(row.segment_name) ?? { measure: row.measure, variants: [] };
@@ -95,5 +93,5 @@ export function buildSnapshot(rows: SnapshotRows): VoucherSnapshot {
       Object.freeze({ countryCode: row.country_code, overall: answer(row), variants: countryVariants.get(row.country_key) ?? new Map() }),
     ]),
   );
-  return Object.freeze({ runId: rows.runId, builtAt: rows.builtAt, segments, countries });
+  return Object.freeze({ runId, segments, countries });
 }

@@ -1,9 +1,8 @@
-// The warehouse file's life on disk: build files beside it, an atomic, durable swap, and the
-// clean-up of build files a crash left behind. Never touches the file's contents.
+// The warehouse file's life on disk: build files beside it, an atomic, durable swap, and the removal of
+// builds a crashed refresh left behind. Never touches the file's contents.
 import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsync } from '../fsync.js';
-import { lockPathFor, refreshingPid } from './refresh-lock.js';
 
 const BUILD_MARK = '.building-';
 
@@ -30,24 +29,11 @@ export async function promoteBuild(buildPath: string, dbPath: string): Promise<v
   await fsync(dirname(dbPath));
 }
 
-/**
- * Deletes what a crashed refresh left beside the warehouse: build files (and their logs) and its refresh
- * lock; returns their names. Leaves everything alone while a live process (`npm run refresh`) holds the lock.
- */
-export async function removeLeftoverBuilds(dbPath: string): Promise<string[]> {
-  if ((await refreshingPid(dbPath)) !== undefined) return [];
-  return removeMatching(dbPath, [`${basename(dbPath)}${BUILD_MARK}`, basename(lockPathFor(dbPath))]);
-}
-
-/** Deletes every build file beside the warehouse: only for the holder of the refresh lock, before it builds its own. */
-export function removeOtherBuilds(dbPath: string): Promise<string[]> {
-  return removeMatching(dbPath, [`${basename(dbPath)}${BUILD_MARK}`]);
-}
-
-async function removeMatching(dbPath: string, prefixes: string[]): Promise<string[]> {
+/** Deletes every build file beside the warehouse; only for the holder of the refresh lock. Returns their names. */
+export async function removeBuilds(dbPath: string): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(dirname(dbPath))).filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+    names = (await readdir(dirname(dbPath))).filter((name) => name.startsWith(`${basename(dbPath)}${BUILD_MARK}`));
   } catch {
     return [];
   }

@@ -1,7 +1,7 @@
 // Hostile requests for every endpoint of the service, generated from a seed: endless, deterministic streams
 // of mutated good bodies, random JSON, broken text, deep nesting and odd content types. Sends nothing itself.
 import { countryKey } from '../../src/vouchers/snapshot.js';
-import { SEED_REQUEST } from '../../src/vouchers/routes.js';
+import { SEED_REQUEST } from '../../src/vouchers/seed-request.js';
 import { Hostile, Obj, objectOf, percentEncode, Raw, write, type Tree } from './hostile-values.js';
 
 export interface HostileRequest {

@@ -6,7 +6,9 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { Test } from 'tap';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { Loaded } from '../../src/pipeline/refresh.js';
 import { Refresher } from '../../src/pipeline/refresher.js';
+import { refresherOptions } from '../../src/served-features.js';
 import { queryRows, withDatabase } from '../../src/warehouse/database.js';
 import { writeVoucherParquet, type VoucherRow } from './voucher-parquet.js';
 
@@ -60,10 +62,15 @@ export function segmentVouchers(dbPath: string): Promise<SegmentVoucher[]> {
   );
 }
 
+/** A Refresher as the server makes it, silent. */
+export function refresherFor(config: Config): Refresher {
+  return new Refresher(refresherOptions(config, pino({ level: 'silent' })));
+}
+
 /** Runs the real pipeline (as POST /refresh does) over the fixture rows; returns the configuration it used. */
 export async function refreshWith(t: Test, rows: VoucherRow[]): Promise<Config> {
   const config = await fixtureDir(t, rows);
-  await new Refresher(config, pino({ level: 'silent' })).refresh();
+  await refresherFor(config).refresh();
   return config;
 }
 
@@ -76,4 +83,23 @@ export async function appWith(t: Test, rows: VoucherRow[], overrides: Partial<Co
   const app = await buildApp(config, { clock: () => TODAY });
   t.teardown(() => app.close());
   return { app, config };
+}
+
+/**
+ * One warehouse per test file: the pipeline runs once over the rows, and each app made by the returned
+ * function serves that run (no worker, no refresh) from its own folder for events. For route tests that
+ * read what a refresh produced but never refresh themselves.
+ */
+export async function sharedRun(t: Test, rows: VoucherRow[]): Promise<(t: Test) => Promise<{ app: FastifyInstance; config: Config }>> {
+  const config = await fixtureDir(t, rows);
+  const loaded = await (await import('../../src/pipeline/worker-process.js')).runWorker<Loaded>({
+    kind: 'refresh',
+    request: { dbPath: config.DB_PATH, sqlDir: config.SQL_DIR, inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH }, options: {} },
+  });
+  return async (t) => {
+    const own = { ...config, EVENTS_PATH: join(folderOf(t), 'events') };
+    const app = await buildApp(own, { clock: () => TODAY, loaded });
+    t.teardown(() => app.close());
+    return { app, config: own };
+  };
 }

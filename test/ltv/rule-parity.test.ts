@@ -9,7 +9,8 @@ import { EventStore } from '../../src/ltv/event-store.js';
 import { checkEvent } from '../../src/ltv/events.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { topLtvFromFile } from '../../src/ltv/top-ltv.js';
-import { runLtvInMemory } from '../../src/pipeline/run.js';
+import { runInMemory } from '../../src/pipeline/in-memory.js';
+import { ltvPipeline } from '../../src/ltv/pipeline.js';
 import { folderOf } from '../helpers/warehouse.js';
 import { order, visit } from './fixtures.js';
 
@@ -57,6 +58,6 @@ t.test('every event ingest accepts, the SQL accepts with the same time', async (
   const unique = accepted.map((event, i) => ({ ...(event as object), key: `k${i}` }));
   t.match(await ingest(store, unique.map((value, index) => ({ index, value }))), { accepted: unique.length, rejected: [] });
   // The run fails on the check stored_events_agree if the SQL rejects a stored event or reads another time.
-  const count = await runLtvInMemory({ events: { store: dir }, sqlDir: 'sql', read: async (connection) => (await connection.runAndReadAll('select count(*)::integer as n from int_events where rejection_reason is null')).getRowObjects()[0]?.n });
+  const count = await runInMemory([ltvPipeline], { sqlDir: 'sql', inputs: { ltv: dir } }, async (connection) => (await connection.runAndReadAll('select count(*)::integer as n from int_events where rejection_reason is null')).getRowObjects()[0]?.n);
   t.equal(count, unique.length);
 });

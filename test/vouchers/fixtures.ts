@@ -13,4 +13,4 @@ export const HISTORY: VoucherRow[] = [
   { country_code: 'Latvia', total_orders: '2.0', voucher_amount: 1760 },
 ];
 
-export { SEED_REQUEST } from '../../src/vouchers/routes.js';
+export { SEED_REQUEST } from '../../src/vouchers/seed-request.js';

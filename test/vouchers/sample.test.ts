@@ -2,11 +2,9 @@
 // shape, and the pipeline gives the answers worked out independently in the generator's header.
 import { join, resolve } from 'node:path';
 import t from 'tap';
-import { pino } from 'pino';
-import { Refresher } from '../../src/pipeline/refresher.js';
 import { generateVoucherSample } from '../../src/vouchers/sample.js';
 import { queryRows, sqlString, withDatabase } from '../../src/warehouse/database.js';
-import { folderOf, readWarehouse, segmentVouchers, testConfig } from '../helpers/warehouse.js';
+import { folderOf, readWarehouse, refresherFor, segmentVouchers, testConfig } from '../helpers/warehouse.js';
 
 const SHIPPED = 'data/data.parquet.gzip';
 
@@ -36,7 +34,7 @@ t.test('the committed sample is what the generator writes', async (t) => {
 
 t.test('the pipeline gives the independently worked-out answers on the sample', async (t) => {
   const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED });
-  const summary = await new Refresher(config, pino({ level: 'silent' })).refresh();
+  const summary = await refresherFor(config).refresh();
   t.match(summary, { rows_read: 511_427, rejected_by_rule: { missing_voucher_amount: 29_567, duplicate_row: 12 } });
   t.match(summary.excluded_by_rule, { total_orders_missing: Number, last_order_after_timestamp: Number });
 

@@ -1,0 +1,36 @@
+// The lifetime value feature's part of the pipeline (sql/ltv/): the events as raw_events, and the job that
+// computes the top customers in memory from the store or one file. Runs in the pipeline worker or the CLI.
+import type { FeatureRun, PipelineFeature } from '../pipeline/feature.js';
+import { runInMemory } from '../pipeline/in-memory.js';
+import { queryRows } from '../warehouse/database.js';
+import type { CustomerLtv } from './customer-ltv.js';
+import { attachEvents, type EventSource } from './event-input.js';
+import type { Rejection } from './ingest.js';
+import { readTopLtv } from './ltv-rows.js';
+
+export interface TopLtv {
+  customers: CustomerLtv[];
+  rejected: Rejection[];
+}
+
+/** The refresh's input is the store's folder; a job's may be one event file. */
+function attach({ connection, input }: FeatureRun): Promise<void> {
+  return attachEvents(connection, typeof input === 'string' ? { store: input } : (input as EventSource));
+}
+
+export const ltvPipeline: PipelineFeature = {
+  name: 'ltv',
+  attach,
+  jobs: {
+    /** The top customers of an event source, and its rejected events; params: { events, limit }. */
+    top: (params, { sqlDir }) => topLtv((params as { events: EventSource }).events, (params as { limit: number }).limit, sqlDir),
+  },
+};
+
+/** The top `limit` customers of one event source, computed in memory, and its rejected events. */
+export function topLtv(events: EventSource, limit: number, sqlDir: string): Promise<TopLtv> {
+  return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, async (connection) => ({
+    customers: await readTopLtv(connection, limit),
+    rejected: await queryRows<Rejection>(connection, 'select event_index::double as index, rejection_reason as reason from rejected_events order by event_index'),
+  }));
+}
