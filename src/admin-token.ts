@@ -16,7 +16,11 @@ export function adminGuard(token: string | undefined): onRequestHookHandler[] {
     // Hashing both sides gives equal lengths, so the comparison time says nothing about the token.
     if (!timingSafeEqual(digest(given), expected)) {
       void reply.header('www-authenticate', 'Bearer');
-      throw new AppError(401, 'UNAUTHORIZED', `${request.method} ${request.url.split('?')[0]} needs the header Authorization: Bearer <ADMIN_TOKEN>`);
+      throw new AppError(
+        401,
+        'UNAUTHORIZED',
+        `${request.method} ${request.url.split('?')[0]} needs the header Authorization: Bearer <ADMIN_TOKEN>`,
+      );
     }
   };
   return [guard];

@@ -48,14 +48,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const store = await EventStore.open(config.EVENTS_PATH, { watch: true });
   app.addHook('onClose', async () => store.close());
   const ltv = new LtvAnswers(store, async () => {
-    const top = await runWorker<TopLtv>({ kind: 'job', feature: 'ltv', job: 'top', params: { events: { store: config.EVENTS_PATH }, limit: MAX_TOP }, sqlDir: config.SQL_DIR });
+    const top = await runWorker<TopLtv>({
+      kind: 'job',
+      feature: 'ltv',
+      job: 'top',
+      params: { events: { store: config.EVENTS_PATH }, limit: MAX_TOP },
+      sqlDir: config.SQL_DIR,
+    });
     return top.customers;
   });
   const refresher = new Refresher(refresherOptions(config, app.log));
   if (options.loaded) refresher.serve(options.loaded);
   else await refresher.start();
   ltv.warm(app.log);
-  await app.register(voucherRoutes, { snapshot: () => refresher.part<VoucherSnapshot>('vouchers'), clock: options.clock ?? (() => new Date()) });
+  await app.register(voucherRoutes, {
+    snapshot: () => refresher.part<VoucherSnapshot>('vouchers'),
+    clock: options.clock ?? (() => new Date()),
+  });
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
   await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
   await app.register(ltvRoutes, { store, ltv, adminOnly });

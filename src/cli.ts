@@ -2,7 +2,7 @@
 // stdout, problems to stderr with a non-zero exit. The only other place besides server.ts that may exit
 // the process. Each command's module is loaded only when it runs, so `ltv` starts without the rest.
 import { parseArgs } from 'node:util';
-import { UsageError } from './cli-usage.js';
+import { UsageError } from './errors.js';
 import { loadConfig } from './config.js';
 
 const USAGE = `usage:
@@ -18,21 +18,31 @@ const USAGE = `usage:
 const SAMPLE_EVENTS = 'data/sample-events.json';
 
 async function generateSample(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { scale: { type: 'string', default: '1' }, out: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { scale: { type: 'string', default: '1' }, out: { type: 'string' } },
+    allowPositionals: true,
+  });
   const [kind = 'vouchers', ...extra] = positionals;
-  if (extra.length > 0 || (kind !== 'vouchers' && kind !== 'events')) throw new UsageError(`generate-sample makes vouchers or events, not ${positionals.join(' ')}`);
+  if (extra.length > 0 || (kind !== 'vouchers' && kind !== 'events')) {
+    throw new UsageError(`generate-sample makes vouchers or events, not ${positionals.join(' ')}`);
+  }
   const config = loadConfig();
   const scale = Number(values.scale);
   const started = Date.now();
   if (kind === 'events') {
     const outPath = values.out ?? SAMPLE_EVENTS;
     const format = outPath.endsWith('.ndjson') ? 'ndjson' : 'array';
-    const { events, customers } = await (await import('./ltv/sample.js')).generateEventSample({ scale, outPath, format });
+    const { events, customers } = await (
+      await import('./samples/events.js')
+    ).generateEventSample({ scale, outPath, format });
     console.log(`wrote ${events} events of ${customers} customers to ${outPath} in ${Date.now() - started} ms`);
     return;
   }
   const outPath = values.out ?? config.DATA_PATH;
-  const { rows } = await (await import('./vouchers/sample.js')).generateVoucherSample({ scale, outPath, sqlDir: config.SQL_DIR });
+  const { rows } = await (
+    await import('./samples/vouchers.js')
+  ).generateVoucherSample({ scale, outPath, sqlDir: config.SQL_DIR });
   console.log(`wrote ${rows} rows to ${outPath} in ${Date.now() - started} ms`);
 }
 
@@ -53,6 +63,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${message}\n${USAGE}` : `error: ${message}`);
+  console.error(
+    error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? `${message}\n${USAGE}`
+      : `error: ${message}`,
+  );
   process.exitCode = 1;
 });

@@ -23,7 +23,9 @@ export type Config = Static<typeof ConfigSchema>;
 /** Reads the configuration from an environment (process.env by default); throws a message naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.keys(ConfigSchema.properties);
-  const raw = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
+  const raw = Object.fromEntries(
+    known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+  );
   const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
   if (!Value.Check(ConfigSchema, value)) {
     const problems = [...Value.Errors(ConfigSchema, value)].map((error) => `${error.path.slice(1)}: ${error.message}`);

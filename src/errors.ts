@@ -6,6 +6,9 @@ import type { Socket } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+/** A command line that cannot be run as typed: cli.ts prints it with the usage text. */
+export class UsageError extends Error {}
+
 export class AppError extends Error {
   constructor(
     readonly statusCode: number,
@@ -35,7 +38,9 @@ function describe(error: Partial<FastifyError> & Error): ErrorBody {
   const raw = error.statusCode ?? 500;
   const statusCode = raw >= 400 && raw < 600 ? raw : 500;
   const exposed = error instanceof AppError ? error.expose : statusCode < 500;
-  const code = error.validation ? 'INVALID_REQUEST' : (error.code ?? (statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR'));
+  const code = error.validation
+    ? 'INVALID_REQUEST'
+    : (error.code ?? (statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR'));
   return {
     statusCode,
     code,
@@ -46,8 +51,9 @@ function describe(error: Partial<FastifyError> & Error): ErrorBody {
 
 export function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
   const body = describe(error);
-  if (body.statusCode >= 500) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
-  else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
+  if (body.statusCode >= 500) {
+    request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+  } else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
   void reply.status(body.statusCode).send(body);
 }
 
@@ -61,11 +67,25 @@ export function errorHandler(error: FastifyError | AppError, request: FastifyReq
 export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const reason = statusCode === 431 ? 'the request line and headers are over 16 KiB' : statusCode === 408 ? 'the request did not arrive in time' : `the request is not valid HTTP (${error.message})`;
+  const reason =
+    statusCode === 431
+      ? 'the request line and headers are over 16 KiB'
+      : statusCode === 408
+        ? 'the request did not arrive in time'
+        : `the request is not valid HTTP (${error.message})`;
   const isHead = (error.rawPacket as unknown as Buffer | undefined)?.subarray(0, 5).toString('latin1') === 'HEAD ';
-  const body = isHead ? '' : JSON.stringify({ statusCode, code: error.code ?? 'BAD_HTTP_REQUEST', error: STATUS_CODES[statusCode], message: reason });
+  const body = isHead
+    ? ''
+    : JSON.stringify({
+        statusCode,
+        code: error.code ?? 'BAD_HTTP_REQUEST',
+        error: STATUS_CODES[statusCode],
+        message: reason,
+      });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }

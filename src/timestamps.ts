@@ -33,7 +33,18 @@ export function parseTimestamp(raw: string): Date | undefined {
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
-  if (end < 10 || text[4] !== '-' || text[7] !== '-' || year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (
+    end < 10 ||
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month)
+  ) {
+    return undefined;
+  }
   let at = 10;
   let hour = 0;
   let minute = 0;

@@ -23,7 +23,15 @@ t.test('with ADMIN_TOKEN, /refresh and /events need the bearer token', async (t)
   const auth = { authorization: `Bearer ${TOKEN}` };
   t.equal((await app.inject({ method: 'POST', url: '/events', headers: auth, payload: SEED_EVENTS })).statusCode, 200);
   t.equal((await app.inject({ method: 'POST', url: '/refresh', headers: auth })).statusCode, 200);
-  t.equal((await app.inject({ method: 'POST', url: '/select-voucher', payload: SEED_REQUEST })).statusCode, 200, 'select-voucher stays open');
-  t.equal((await app.inject({ method: 'GET', url: '/customers/top-ltv' })).json().length, 1, 'the top customers stay open');
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/select-voucher', payload: SEED_REQUEST })).statusCode,
+    200,
+    'select-voucher stays open',
+  );
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/customers/top-ltv' })).json().length,
+    1,
+    'the top customers stay open',
+  );
   t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
 });

@@ -9,7 +9,10 @@ import { writeVoucherParquet } from './helpers/voucher-parquet.js';
 import { fixtureDir, folderOf, segmentVouchers } from './helpers/warehouse.js';
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+  spawnSync(process.execPath, ['dist/cli.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+  });
 
 t.test('refresh prints the run summary; query prints a table', async (t) => {
   const config = await fixtureDir(t, [{}, {}, { voucher_amount: null }]);
@@ -18,7 +21,12 @@ t.test('refresh prints the run summary; query prints a table', async (t) => {
   t.match(refresh.stdout, /run [0-9a-f-]{36} succeeded/);
   t.match(refresh.stdout, /3 read, 1 kept, 2 rejected/);
   t.match(refresh.stdout, /duplicate_row: 1/);
-  const query = cli(['query', '--db', config.DB_PATH, 'select segment_variant, voucher_amount from segment_vouchers order by 1']);
+  const query = cli([
+    'query',
+    '--db',
+    config.DB_PATH,
+    'select segment_variant, voucher_amount from segment_vouchers order by 1',
+  ]);
   t.equal(query.status, 0, query.stderr);
   t.match(query.stdout, /segment_variant\s+voucher_amount\n-+\s+-+\n30-60\s+2640\n5-13\s+2640\n\(2 rows\)/);
 });
@@ -58,6 +66,10 @@ t.test('the machine time zone does not move any day count', async (t) => {
     const run = cli(['refresh', '--input', config.DATA_PATH, '--db', dbPath], { TZ: zone });
     t.equal(run.status, 0, run.stderr);
     const rows = await segmentVouchers(dbPath);
-    t.same(rows.map((row) => [row.segment_name, row.segment_variant, row.voucher_amount, row.variant_rows]), expected, `TZ=${zone}`);
+    t.same(
+      rows.map((row) => [row.segment_name, row.segment_variant, row.voucher_amount, row.variant_rows]),
+      expected,
+      `TZ=${zone}`,
+    );
   }
 });

@@ -12,7 +12,15 @@ import { fixtureDir } from './helpers/warehouse.js';
 t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM', async (t) => {
   const config = await fixtureDir(t, HISTORY);
   const server = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_PATH: config.DATA_PATH, DB_PATH: config.DB_PATH, EVENTS_PATH: config.EVENTS_PATH, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_PATH: config.DATA_PATH,
+      DB_PATH: config.DB_PATH,
+      EVENTS_PATH: config.EVENTS_PATH,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.teardown(() => server.kill('SIGKILL'));
@@ -29,7 +37,11 @@ t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM
   const mapped = await readFile(`/proc/${server.pid}/maps`, 'utf8');
   t.notMatch(mapped, /duckdb/i, 'the server process never loads DuckDB: the pipeline worker does');
 
-  const response = await fetch(`${address}/select-voucher`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SEED_REQUEST) });
+  const response = await fetch(`${address}/select-voucher`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(SEED_REQUEST),
+  });
   t.equal(response.status, 200);
   t.match(await response.json(), { voucher_amount: 2640, country_code: 'Peru', segment_variant: '180+' });
 
@@ -41,7 +53,14 @@ t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM
 t.test('refuses to start, with the reason, when there is no warehouse and no input', async (t) => {
   const config = await fixtureDir(t, []);
   const server = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, PORT: '0', DATA_PATH: `${config.DATA_PATH}.missing`, DB_PATH: config.DB_PATH, EVENTS_PATH: config.EVENTS_PATH, LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_PATH: `${config.DATA_PATH}.missing`,
+      DB_PATH: config.DB_PATH,
+      EVENTS_PATH: config.EVENTS_PATH,
+      LOG_LEVEL: 'silent',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

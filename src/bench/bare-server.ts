@@ -40,4 +40,6 @@ const TOP_LTV = [
 app.post('/bare', async () => VOUCHER);
 app.get('/bare-top-ltv', async () => TOP_LTV);
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
-process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  void app.close().then(() => process.exit(0));
+});

@@ -8,9 +8,8 @@ import type { Config } from '../config.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { timedCommand } from './command.js';
 import { eventFile } from './inputs.js';
-import { median } from './median.js';
 import { startProcess, stopProcess } from './processes.js';
-import { count, mb, ms, ratio, seconds, type Say } from './report.js';
+import { count, mb, ms, ratio, seconds, type Say, median } from './report.js';
 
 interface TopFigures {
   events: number;
@@ -25,7 +24,10 @@ interface TopFigures {
 async function readFloor(path: string): Promise<{ events: number; ms: number }> {
   return withDatabase(':memory:', {}, async (connection) => {
     const started = performance.now();
-    const [row] = await queryRows<{ n: number }>(connection, `select count(json)::double as n from read_json_objects(${sqlString(resolve(path))}, format = 'newline_delimited', ignore_errors = true)`);
+    const [row] = await queryRows<{ n: number }>(
+      connection,
+      `select count(json)::double as n from read_json_objects(${sqlString(resolve(path))}, format = 'newline_delimited', ignore_errors = true)`,
+    );
     return { events: row?.n ?? 0, ms: performance.now() - started };
   });
 }
@@ -71,9 +73,15 @@ async function benchIngest(baseUrl: string, batches: number, concurrency: number
       while (next < bodies.length) {
         const body = bodies[next++]!;
         const sent = performance.now();
-        const response = await fetch(`${baseUrl}/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const response = await fetch(`${baseUrl}/events`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         const result = (await response.json()) as { accepted: number };
-        if (response.status !== 200) throw new Error(`POST /events answered ${response.status}: ${JSON.stringify(result)}`);
+        if (response.status !== 200) {
+          throw new Error(`POST /events answered ${response.status}: ${JSON.stringify(result)}`);
+        }
         latencies.push(performance.now() - sent);
         accepted += result.accepted;
       }
@@ -94,7 +102,16 @@ async function benchIngest(baseUrl: string, batches: number, concurrency: number
 async function ingestOverHttp(config: Config): Promise<IngestFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
   const port = 5900 + Math.floor(Math.random() * 90);
-  const env = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: '', DB_PATH: join(dir, 'warehouse.duckdb'), EVENTS_PATH: join(dir, 'events'), DATA_PATH: config.DATA_PATH, SQL_DIR: config.SQL_DIR };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: '',
+    DB_PATH: join(dir, 'warehouse.duckdb'),
+    EVENTS_PATH: join(dir, 'events'),
+    DATA_PATH: config.DATA_PATH,
+    SQL_DIR: config.SQL_DIR,
+  };
   const service = await startProcess('dist/server.js', env, `http://127.0.0.1:${port}/health`);
   try {
     return await benchIngest(`http://127.0.0.1:${port}`, 200, 4);
@@ -106,9 +123,13 @@ async function ingestOverHttp(config: Config): Promise<IngestFigures> {
 
 export async function eventsSection(config: Config, say: Say): Promise<void> {
   const tops = [await benchTopFromFile(1_000_000, 3), await benchTopFromFile(10_000_000, 1)];
-  say('## Lifetime value from an event file (`node dist/cli.js ltv top 10 --events FILE --json`, whole command, median of the runs)');
+  say(
+    '## Lifetime value from an event file (`node dist/cli.js ltv top 10 --events FILE --json`, whole command, median of the runs)',
+  );
   say();
-  say('| events | file | runs | floor: DuckDB reads every event | whole command | command / floor | per million events | peak memory |');
+  say(
+    '| events | file | runs | floor: DuckDB reads every event | whole command | command / floor | per million events | peak memory |',
+  );
   say('|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const top of tops) {
     say(
@@ -117,7 +138,11 @@ export async function eventsSection(config: Config, say: Say): Promise<void> {
     );
   }
   const [small, large] = tops;
-  if (small && large) say(`\nFrom 1M to 10M events: ${ratio(large.events / small.events)} the events, ${ratio(large.commandMs / small.commandMs)} the time.`);
+  if (small && large) {
+    say(
+      `\nFrom 1M to 10M events: ${ratio(large.events / small.events)} the events, ${ratio(large.commandMs / small.commandMs)} the time.`,
+    );
+  }
   say();
 
   const ingest = await ingestOverHttp(config);
@@ -125,6 +150,8 @@ export async function eventsSection(config: Config, say: Say): Promise<void> {
   say();
   say('| events | batches | events/s | batch p50 | batch p99 | accepted |');
   say('|---:|---:|---:|---:|---:|---:|');
-  say(`| ${count(ingest.events)} | ${ingest.batches} | ${ingest.eventsPerSecond.toFixed(0)} | ${ms(ingest.p50BatchMs)} | ${ms(ingest.p99BatchMs)} | ${count(ingest.accepted)} |`);
+  say(
+    `| ${count(ingest.events)} | ${ingest.batches} | ${ingest.eventsPerSecond.toFixed(0)} | ${ms(ingest.p50BatchMs)} | ${ms(ingest.p99BatchMs)} | ${count(ingest.accepted)} |`,
+  );
   say();
 }

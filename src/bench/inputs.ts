@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateEventSample } from '../ltv/sample.js';
-import { generateVoucherSample } from '../vouchers/sample.js';
+import { generateEventSample } from '../samples/events.js';
+import { generateVoucherSample } from '../samples/vouchers.js';
 
 const BENCH_TMP = 'bench/tmp';
 
@@ -35,5 +35,7 @@ export async function voucherInput(scale: number, sqlDir: string): Promise<strin
 /** An NDJSON event file of about `events` events. */
 export async function eventFile(events: number): Promise<string> {
   const path = join(BENCH_TMP, `events-${events}.ndjson`);
-  return generated(path, () => generateEventSample({ scale: events / EVENTS_PER_SCALE, outPath: path, format: 'ndjson' }));
+  return generated(path, () =>
+    generateEventSample({ scale: events / EVENTS_PER_SCALE, outPath: path, format: 'ndjson' }),
+  );
 }

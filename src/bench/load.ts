@@ -4,7 +4,7 @@
 // them all alike.
 import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
-import { median } from './median.js';
+import { median } from './report.js';
 
 export interface Target {
   name: string;
@@ -52,7 +52,9 @@ export async function load(target: Target, seconds: number): Promise<LoadFigures
     url: target.url,
     connections: CONNECTIONS,
     duration: seconds,
-    ...(target.body === undefined ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body }),
+    ...(target.body === undefined
+      ? { method: 'GET' }
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body }),
   });
   const cpu = (await cpuMs(target.pid)) - cpuBefore;
   return {

@@ -3,7 +3,9 @@ import { cpus, totalmem, platform, release } from 'node:os';
 import { queryRows, withDatabase } from '../warehouse/database.js';
 
 export async function describeMachine(): Promise<string> {
-  const [duckdb] = await withDatabase(':memory:', {}, (connection) => queryRows<{ version: string }>(connection, 'select version() as version'));
+  const [duckdb] = await withDatabase(':memory:', {}, (connection) =>
+    queryRows<{ version: string }>(connection, 'select version() as version'),
+  );
   const cpu = cpus();
   return [
     `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}`,

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { timedCommand } from './command.js';
-import { median } from './median.js';
-import { count, mb, ms, ratio, seconds, type Say } from './report.js';
+import { count, mb, ms, ratio, seconds, type Say, median } from './report.js';
 import { voucherInput } from './inputs.js';
 
 interface RefreshFigures {
@@ -26,7 +25,10 @@ interface RefreshFigures {
 /** One `npm run refresh` (as node dist/cli.js refresh) into `dir`, with an empty event store. */
 async function refresh(inputPath: string, dir: string, sqlDir: string) {
   const env = { EVENTS_PATH: join(dir, 'events'), SQL_DIR: sqlDir, LOG_LEVEL: 'silent' };
-  const run = await timedCommand(['dist/cli.js', 'refresh', '--input', inputPath, '--db', join(dir, 'warehouse.duckdb')], env);
+  const run = await timedCommand(
+    ['dist/cli.js', 'refresh', '--input', inputPath, '--db', join(dir, 'warehouse.duckdb')],
+    env,
+  );
   const succeeded = /succeeded in (\d+) ms/.exec(run.stdout);
   const rows = /rows: (\d+) read/.exec(run.stdout);
   if (!succeeded || !rows) throw new Error(`unexpected refresh output: ${run.stdout.slice(0, 500)}`);
@@ -39,7 +41,13 @@ async function floor(inputPath: string) {
 }
 
 /** `runs` refreshes of one input, each after a floor, following `warmUps` unmeasured ones (file cache, code cache). */
-async function benchInput(label: string, inputPath: string, runs: number, warmUps: number, sqlDir: string): Promise<RefreshFigures> {
+async function benchInput(
+  label: string,
+  inputPath: string,
+  runs: number,
+  warmUps: number,
+  sqlDir: string,
+): Promise<RefreshFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-pipeline-'));
   try {
     for (let run = 0; run < warmUps; run++) await refresh(inputPath, dir, sqlDir);
@@ -71,11 +79,15 @@ export async function pipelineSection(config: Config, say: Say): Promise<void> {
     ['100x (generated)', await voucherInput(100, config.SQL_DIR), 1, 0],
   ];
   const figures: RefreshFigures[] = [];
-  for (const [label, path, runs, warmUps] of inputs) figures.push(await benchInput(label, path, runs, warmUps, config.SQL_DIR));
+  for (const [label, path, runs, warmUps] of inputs) {
+    figures.push(await benchInput(label, path, runs, warmUps, config.SQL_DIR));
+  }
 
   say('## Pipeline growth (`node dist/cli.js refresh --input FILE`, empty event store; median of the runs)');
   say();
-  say('| input | rows | runs | floor: read every column | refresh: SQL steps and checks | refresh / floor | per million rows | whole command | peak memory, refresh | peak memory, floor |');
+  say(
+    '| input | rows | runs | floor: read every column | refresh: SQL steps and checks | refresh / floor | per million rows | whole command | peak memory, refresh | peak memory, floor |',
+  );
   say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of figures) {
     say(
@@ -86,7 +98,9 @@ export async function pipelineSection(config: Config, say: Say): Promise<void> {
   const [sample, , largest] = figures;
   if (sample && largest) {
     say();
-    say(`From the sample to 100x: ${ratio(largest.rows / sample.rows)} the rows, ${ratio(largest.pipelineMs / sample.pipelineMs)} the refresh time, ${ratio(largest.floorMs / sample.floorMs)} the floor.`);
+    say(
+      `From the sample to 100x: ${ratio(largest.rows / sample.rows)} the rows, ${ratio(largest.pipelineMs / sample.pipelineMs)} the refresh time, ${ratio(largest.floorMs / sample.floorMs)} the floor.`,
+    );
   }
   say();
 }

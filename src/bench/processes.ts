@@ -14,15 +14,22 @@ async function untilAnswering(url: string, child?: ChildProcess): Promise<number
       await fetch(url);
       return performance.now() - started;
     } catch {
-      await new Promise((done) => setTimeout(done, 5));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
   throw new Error(`${url} did not answer within ${START_TIMEOUT_MS / 1000} s`);
 }
 
 /** Starts `node script` with `env` added and waits until `readyUrl` answers. */
-export async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     await untilAnswering(readyUrl, child);
     return child;

@@ -20,16 +20,26 @@ const PARTS: Record<string, (config: Config, say: Say) => Promise<void>> = {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
-  if (values.only !== undefined && !(values.only in PARTS)) throw new Error(`--only takes one of ${Object.keys(PARTS).join(', ')}, not ${values.only}`);
+  if (values.only !== undefined && !(values.only in PARTS)) {
+    throw new Error(`--only takes one of ${Object.keys(PARTS).join(', ')}, not ${values.only}`);
+  }
   const config = loadConfig();
   const started = performance.now();
-  const lines: string[] = ['# Benchmark results', '', `Machine: ${await describeMachine()}`, `Run at: ${new Date().toISOString()}`, ''];
+  const lines: string[] = [
+    '# Benchmark results',
+    '',
+    `Machine: ${await describeMachine()}`,
+    `Run at: ${new Date().toISOString()}`,
+    '',
+  ];
   const say: Say = (line = '') => {
     console.log(line);
     lines.push(line);
   };
 
-  for (const [name, part] of Object.entries(PARTS)) if (values.only === undefined || values.only === name) await part(config, say);
+  for (const [name, part] of Object.entries(PARTS)) {
+    if (values.only === undefined || values.only === name) await part(config, say);
+  }
   say(`Whole run: ${seconds(performance.now() - started)}.`);
   if (values.only !== undefined) return;
   await mkdir('bench', { recursive: true });

@@ -9,28 +9,38 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { SEED_REQUEST } from '../vouchers/seed-request.js';
 import { timedCommand } from './command.js';
-import { median } from './median.js';
-import { ms, type Say } from './report.js';
+import { ms, type Say, median } from './report.js';
 
 const RUNS = 5;
 const TIMEOUT_MS = 60_000;
 
 /** Starts `command`, answers the time until POST /select-voucher answers 200, then stops the whole group. */
-async function timeToFirstAnswer(command: string, args: string[], env: Record<string, string>, port: number): Promise<number> {
+async function timeToFirstAnswer(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<number> {
   const url = `http://127.0.0.1:${port}/select-voucher`;
   const body = JSON.stringify(SEED_REQUEST);
   const started = performance.now();
-  const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = once(child, 'exit');
   try {
     while (performance.now() - started < TIMEOUT_MS) {
-      if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited with ${child.exitCode} before answering`);
+      if (child.exitCode !== null) {
+        throw new Error(`${command} ${args.join(' ')} exited with ${child.exitCode} before answering`);
+      }
       const status = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then(
         (response) => response.status,
         () => 0,
       );
       if (status === 200) return performance.now() - started;
-      await new Promise((done) => setTimeout(done, 5));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`${command} ${args.join(' ')} did not answer within ${TIMEOUT_MS / 1000} s`);
   } finally {
@@ -42,7 +52,15 @@ async function timeToFirstAnswer(command: string, args: string[], env: Record<st
 export async function startupSection(config: Config, say: Say): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-startup-'));
   try {
-    const env = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: '', DB_PATH: join(dir, 'warehouse.duckdb'), EVENTS_PATH: join(dir, 'events'), DATA_PATH: config.DATA_PATH, SQL_DIR: config.SQL_DIR };
+    const env = {
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ADMIN_TOKEN: '',
+      DB_PATH: join(dir, 'warehouse.duckdb'),
+      EVENTS_PATH: join(dir, 'events'),
+      DATA_PATH: config.DATA_PATH,
+      SQL_DIR: config.SQL_DIR,
+    };
     await timedCommand(['dist/cli.js', 'refresh'], env);
     const port = 6200 + Math.floor(Math.random() * 300);
     const npm: number[] = [];
@@ -51,11 +69,16 @@ export async function startupSection(config: Config, say: Say): Promise<void> {
       npm.push(await timeToFirstAnswer('npm', ['start'], env, port + 2 * run));
       node.push(await timeToFirstAnswer(process.execPath, ['dist/server.js'], env, port + 2 * run + 1));
     }
-    say(`## Start-up with an existing warehouse (to the first 200 of POST /select-voucher; median of ${RUNS}, alternating)`);
+    say(
+      `## Start-up with an existing warehouse (to the first 200 of POST /select-voucher; median of ${RUNS}, alternating)`,
+    );
     say();
     say('| command | median | fastest | slowest |');
     say('|---|---:|---:|---:|');
-    for (const [name, times] of [['`npm start`', npm], ['`node dist/server.js`', node]] as const) {
+    for (const [name, times] of [
+      ['`npm start`', npm],
+      ['`node dist/server.js`', node],
+    ] as const) {
       say(`| ${name} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
     }
     say();

@@ -1,7 +1,7 @@
 // `npm run ltv -- top X` and `npm run ingest -- FILE`: the seed's program and Ingest(e, D) from the
 // command line. Results on stdout, rejected events on stderr; throws for cli.ts to report.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli-usage.js';
+import { UsageError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import type { CustomerLtv } from './customer-ltv.js';
@@ -24,16 +24,30 @@ function customerTable(customers: CustomerLtv[]): string {
   const money = (value: number | null) => (value === null ? null : value.toFixed(2));
   return formatTable(
     ['customer_id', 'last_name', 'ltv', 'revenue', 'visits', 'revenue_per_visit', 'visits_per_week'],
-    customers.map((c) => [c.customer_id, c.last_name, money(c.ltv), money(c.revenue), c.visits, money(c.revenue_per_visit), c.visits_per_week.toFixed(4)]),
+    customers.map((c) => [
+      c.customer_id,
+      c.last_name,
+      money(c.ltv),
+      money(c.revenue),
+      c.visits,
+      money(c.revenue_per_visit),
+      c.visits_per_week.toFixed(4),
+    ]),
   );
 }
 
 export async function ltv(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { events: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { events: { type: 'string' }, json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
   const [action, count, ...extra] = positionals;
   if (action !== 'top' || extra.length > 0) throw new UsageError('ltv takes one action: top X');
   const x = count !== undefined && /^\d+$/.test(count) ? Number(count) : Number.NaN;
-  if (!Number.isSafeInteger(x) || x < 1) throw new UsageError(`X must be a whole number of at least 1, not ${JSON.stringify(count ?? '')}`);
+  if (!Number.isSafeInteger(x) || x < 1) {
+    throw new UsageError(`X must be a whole number of at least 1, not ${JSON.stringify(count ?? '')}`);
+  }
   const config = loadConfig();
   const { customers, rejected } = values.events
     ? await topLtvFromFile(values.events, x, config.SQL_DIR)
@@ -56,5 +70,7 @@ export async function ingestFile(args: string[]): Promise<void> {
     total.rejected.push(...result.rejected);
   }
   reportRejections(total.rejected);
-  console.log(`${path}: ${total.accepted} accepted, ${total.duplicates} duplicate(s), ${total.rejected.length} rejected; stored in ${store.dir}`);
+  console.log(
+    `${path}: ${total.accepted} accepted, ${total.duplicates} duplicate(s), ${total.rejected.length} rejected; stored in ${store.dir}`,
+  );
 }

@@ -11,7 +11,9 @@ export const CustomerLtv = Type.Object({
   ltv: Type.Number({ description: 'USD, rounded to the cent' }),
   revenue: Type.Number({ description: 'USD' }),
   visits: Type.Integer(),
-  revenue_per_visit: Type.Union([Type.Number(), Type.Null()], { description: 'USD, rounded to the cent; null without visits' }),
+  revenue_per_visit: Type.Union([Type.Number(), Type.Null()], {
+    description: 'USD, rounded to the cent; null without visits',
+  }),
   visits_per_week: Type.Number({ description: 'rounded to 4 decimals' }),
 });
 

@@ -24,7 +24,10 @@ export async function attachEvents(connection: DuckDBConnection, source: EventSo
     await connection.run(`set variable events_path = ${sqlString(resolve(source.store))}`);
     const files = await eventFiles(source.store);
     const read = `read_json(${sqlString(`${resolve(source.store)}/*.ndjson`)}, format = 'newline_delimited', columns = ${STORED_COLUMNS}, filename = true)`;
-    const view = files.length === 0 ? NO_EVENTS : `select null::bigint as event_index, filename as source_file, event_id, received_at, event_at as stored_event_at, event from ${read}`;
+    const view =
+      files.length === 0
+        ? NO_EVENTS
+        : `select null::bigint as event_index, filename as source_file, event_id, received_at, event_at as stored_event_at, event from ${read}`;
     await connection.run(`create or replace view raw_events as ${view}`);
     return;
   }
@@ -38,7 +41,13 @@ export async function attachEvents(connection: DuckDBConnection, source: EventSo
     await connection.run(`create or replace temp table raw_values as
         select json from read_json_objects(${sqlString(resolve(source.file))}, format = '${source.format}'${tolerant})`);
   } catch (error) {
-    throw new AppError(422, 'INPUT_UNREADABLE', `cannot read the event file ${source.file}: ${firstLine(error)}`, true, { cause: error });
+    throw new AppError(
+      422,
+      'INPUT_UNREADABLE',
+      `cannot read the event file ${source.file}: ${firstLine(error)}`,
+      true,
+      { cause: error },
+    );
   }
   await connection.run(`create or replace temp view raw_events as
       select rowid as event_index, ${sqlString(source.file)} as source_file, null::varchar as event_id,

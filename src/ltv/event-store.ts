@@ -66,7 +66,13 @@ export class EventStore {
         if (name.endsWith(TEMP_SUFFIX) && !isAlive(pid)) await rm(join(dir, name), { force: true });
       }
     } catch (error) {
-      throw new AppError(500, 'EVENT_STORE_UNAVAILABLE', `cannot open the event store ${dir}: ${(error as Error).message}`, true, { cause: error });
+      throw new AppError(
+        500,
+        'EVENT_STORE_UNAVAILABLE',
+        `cannot open the event store ${dir}: ${(error as Error).message}`,
+        true,
+        { cause: error },
+      );
     }
     if (options.watch) {
       store.#watcher = watch(dir, (_event, name) => {
@@ -145,7 +151,16 @@ export class EventStore {
       }
       group.forEach((pending, i) => pending.resolve(results[i]!));
     } catch (error) {
-      const failure = error instanceof AppError ? error : new AppError(507, 'EVENTS_NOT_STORED', `cannot write to the event store ${this.dir}: ${(error as Error).message}; none of these events were stored`, true, { cause: error });
+      const failure =
+        error instanceof AppError
+          ? error
+          : new AppError(
+              507,
+              'EVENTS_NOT_STORED',
+              `cannot write to the event store ${this.dir}: ${(error as Error).message}; none of these events were stored`,
+              true,
+              { cause: error },
+            );
       for (const pending of group) pending.reject(failure);
     }
   }

@@ -41,35 +41,51 @@ function badAmount(value: unknown): string | undefined {
   if (typeof value !== 'string') return `total_amount must be a string like "12.34 USD", not ${describe(value)}`;
   if (AMOUNT.test(value)) return undefined;
   const currency = OTHER_CURRENCY.exec(value)?.[1];
-  if (currency && currency.toUpperCase() !== 'USD') return `total_amount ${JSON.stringify(value)} is not in USD (amounts are not converted)`;
+  if (currency && currency.toUpperCase() !== 'USD') {
+    return `total_amount ${JSON.stringify(value)} is not in USD (amounts are not converted)`;
+  }
   return `total_amount ${JSON.stringify(value)} is not an amount like "12.34 USD"`;
 }
 
 /** Accepts an event with its UTC time, or rejects it with the first rule it breaks. */
 export function checkEvent(value: unknown): Accepted | Rejected {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { reason: `an event must be a JSON object, not ${describe(value)}` };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { reason: `an event must be a JSON object, not ${describe(value)}` };
+  }
   const event = value as Record<string, unknown>;
   const typeProblem = badString(event, 'type');
   if (typeProblem) return { reason: typeProblem };
   const type = event.type as string;
   const verbs = Object.hasOwn(EVENT_VERBS, type) ? EVENT_VERBS[type] : undefined;
-  if (!verbs) return { reason: `unknown type ${JSON.stringify(type)} (expected one of ${Object.keys(EVENT_VERBS).join(', ')})` };
+  if (!verbs) {
+    return { reason: `unknown type ${JSON.stringify(type)} (expected one of ${Object.keys(EVENT_VERBS).join(', ')})` };
+  }
   const verbProblem = badString(event, 'verb');
   if (verbProblem) return { reason: verbProblem };
-  if (!verbs.includes(event.verb as string)) return { reason: `unknown verb ${JSON.stringify(event.verb)} for type ${type} (expected ${verbs.join(' or ')})` };
+  if (!verbs.includes(event.verb as string)) {
+    return { reason: `unknown verb ${JSON.stringify(event.verb)} for type ${type} (expected ${verbs.join(' or ')})` };
+  }
   const problem =
     badString(event, 'key') ??
     badString(event, 'event_time') ??
     (type === 'CUSTOMER' ? undefined : badString(event, 'customer_id')) ??
     (type === 'ORDER' ? badAmount(event.total_amount) : undefined) ??
-    (event.last_name !== undefined && event.last_name !== null && typeof event.last_name !== 'string' ? `last_name must be a string, not ${describe(event.last_name)}` : undefined);
+    (event.last_name !== undefined && event.last_name !== null && typeof event.last_name !== 'string'
+      ? `last_name must be a string, not ${describe(event.last_name)}`
+      : undefined);
   if (problem) return { reason: problem };
   const time = event.event_time as string;
   // The SQL's trim() removes only space separators (Unicode Zs) around a time, JavaScript's also tabs, line
   // breaks and U+FEFF: a time only ingest can read would be stored, then refused by the SQL (stored_events_agree).
   const trimmedAlike = time.trim() === time.replace(/^\p{Zs}+|\p{Zs}+$/gu, '');
   const at = trimmedAlike ? parseTimestamp(time) : undefined;
-  if (!at) return { reason: `unreadable event_time ${JSON.stringify(time)} (expected ISO 8601 such as 2017-01-06T12:46:46.384Z)` };
+  if (!at) {
+    return {
+      reason: `unreadable event_time ${JSON.stringify(time)} (expected ISO 8601 such as 2017-01-06T12:46:46.384Z)`,
+    };
+  }
   // The usual form (2017-01-06T12:46:46.384Z) is already what toISOString would write: skip the work.
-  return { eventAt: time.length === 24 && time[10] === 'T' && time[19] === '.' && time[23] === 'Z' ? time : at.toISOString() };
+  return {
+    eventAt: time.length === 24 && time[10] === 'T' && time[19] === '.' && time[23] === 'Z' ? time : at.toISOString(),
+  };
 }

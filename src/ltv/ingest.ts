@@ -52,17 +52,28 @@ function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: 
     // (a resent batch is the same text; re-serializing in sorted order cost more than all the rest of ingest).
     const event = storable(raw.value);
     if (event === undefined) {
-      rejected.push({ index: raw.index, reason: 'the event cannot be stored: it nests deeper than 4,000 levels or holds text that is not valid Unicode (a lone surrogate)' });
+      rejected.push({
+        index: raw.index,
+        reason:
+          'the event cannot be stored: it nests deeper than 4,000 levels or holds text that is not valid Unicode (a lone surrogate)',
+      });
       continue;
     }
     const id = hash('sha1', event, 'base64url');
-    events.push({ id, line: `{"event_id":"${id}","received_at":"${received}","event_at":"${verdict.eventAt}","event":${event}}` });
+    events.push({
+      id,
+      line: `{"event_id":"${id}","received_at":"${received}","event_at":"${verdict.eventAt}","event":${event}}`,
+    });
   }
   return { events, rejected };
 }
 
 /** Stores the good events of a batch durably (identical ones once) and reports every bad one by index. */
-export async function ingest(store: EventStore, values: Iterable<RawValue>, receivedAt = new Date()): Promise<IngestResult> {
+export async function ingest(
+  store: EventStore,
+  values: Iterable<RawValue>,
+  receivedAt = new Date(),
+): Promise<IngestResult> {
   const { events, rejected } = prepareEvents(values, receivedAt);
   const { accepted, duplicates } = events.length > 0 ? await store.commit(events) : { accepted: 0, duplicates: 0 };
   return { accepted, duplicates, rejected };

@@ -42,7 +42,9 @@ export class LtvAnswers {
 
   /** Computes in the background at start-up, so the first read rarely waits; a failure is only logged. */
   warm(log: FastifyBaseLogger): void {
-    this.top(1).catch((error: unknown) => log.warn({ err: error }, 'could not compute the lifetime values yet; the first read will retry'));
+    this.top(1).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not compute the lifetime values yet; the first read will retry'),
+    );
   }
 
   /** Joins a computation already covering `wanted`, or starts one over the store as it is now. */

@@ -23,7 +23,8 @@ export const ltvPipeline: PipelineFeature = {
   attach,
   jobs: {
     /** The top customers of an event source, and its rejected events; params: { events, limit }. */
-    top: (params, { sqlDir }) => topLtv((params as { events: EventSource }).events, (params as { limit: number }).limit, sqlDir),
+    top: (params, { sqlDir }) =>
+      topLtv((params as { events: EventSource }).events, (params as { limit: number }).limit, sqlDir),
   },
 };
 
@@ -31,6 +32,9 @@ export const ltvPipeline: PipelineFeature = {
 export function topLtv(events: EventSource, limit: number, sqlDir: string): Promise<TopLtv> {
   return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, async (connection) => ({
     customers: await readTopLtv(connection, limit),
-    rejected: await queryRows<Rejection>(connection, 'select event_index::double as index, rejection_reason as reason from rejected_events order by event_index'),
+    rejected: await queryRows<Rejection>(
+      connection,
+      'select event_index::double as index, rejection_reason as reason from rejected_events order by event_index',
+    ),
   }));
 }

@@ -38,16 +38,24 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
   return Array.isArray(body) ? body.map((value, index) => ({ index, value })) : [{ index: 0, value: body }];
 }
 
-export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvAnswers; adminOnly: onRequestHookHandler[] }> = async (app, { store, ltv, adminOnly }) => {
+export const ltvRoutes: FastifyPluginAsyncTypebox<{
+  store: EventStore;
+  ltv: LtvAnswers;
+  adminOnly: onRequestHookHandler[];
+}> = async (app, { store, ltv, adminOnly }) => {
   // Only the two event formats: any other content type is a 415, not a string to misread.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'string' }, (request, body, done) => {
-    try {
-      done(null, parseEvents(body as string, request.headers['content-type']?.includes('ndjson') ?? false));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    ['application/json', 'application/x-ndjson'],
+    { parseAs: 'string' },
+    (request, body, done) => {
+      try {
+        done(null, parseEvents(body as string, request.headers['content-type']?.includes('ndjson') ?? false));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
 
   app.post(
     '/events',
@@ -61,7 +69,13 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvA
     },
     async (request) => {
       // Without a body there is no content type either, so no parser ran.
-      if (request.body === undefined) throw new AppError(400, 'INVALID_JSON', 'the body is empty: send one event or a JSON array of events, or NDJSON');
+      if (request.body === undefined) {
+        throw new AppError(
+          400,
+          'INVALID_JSON',
+          'the body is empty: send one event or a JSON array of events, or NDJSON',
+        );
+      }
       return ingest(store, request.body as RawValue[]);
     },
   );
@@ -70,14 +84,22 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{ store: EventStore; ltv: LtvA
     '/customers/top-ltv',
     {
       schema: {
-        querystring: Type.Object({ limit: Type.Optional(Type.String({ description: `1 to ${MAX_TOP}, default ${DEFAULT_TOP}` })) }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.String({ description: `1 to ${MAX_TOP}, default ${DEFAULT_TOP}` })),
+        }),
         response: { 200: Type.Array(CustomerLtv), '4xx': ErrorBody, '5xx': ErrorBody },
       },
     },
     async (request) => {
       const raw = request.query.limit ?? String(DEFAULT_TOP);
       const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : 0;
-      if (limit < 1 || limit > MAX_TOP) throw new AppError(400, 'INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_TOP}, not ${JSON.stringify(raw)}`);
+      if (limit < 1 || limit > MAX_TOP) {
+        throw new AppError(
+          400,
+          'INVALID_LIMIT',
+          `limit must be a whole number from 1 to ${MAX_TOP}, not ${JSON.stringify(raw)}`,
+        );
+      }
       return ltv.top(limit);
     },
   );

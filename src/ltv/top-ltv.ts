@@ -38,7 +38,9 @@ async function rewriteAsNdjson(path: string, outPath: string): Promise<void> {
   const out = createWriteStream(outPath);
   try {
     for await (const values of readEventFile(path)) {
-      const text = values.map((raw) => (raw.error === undefined ? JSON.stringify(raw.value) : UNREADABLE_LINE)).join('\n');
+      const text = values
+        .map((raw) => (raw.error === undefined ? JSON.stringify(raw.value) : UNREADABLE_LINE))
+        .join('\n');
       if (!out.write(`${text}\n`)) await once(out, 'drain');
     }
   } finally {
@@ -54,7 +56,9 @@ export async function topLtvFromFile(path: string, x: number, sqlDir: string): P
     try {
       return await topLtv(source, x, sqlDir);
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message))) throw error;
+      if (!(error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message))) {
+        throw error;
+      }
     }
   }
   const dir = await mkdtemp(join(tmpdir(), 'ltv-events-'));

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { UsageError } from '../cli-usage.js';
+import { UsageError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import { withDatabase } from '../warehouse/database.js';
@@ -13,7 +13,9 @@ import type { RunSummary } from './run-summary.js';
 
 function describeRun(run: RunSummary): string {
   const counts = (byRule: Record<string, number>) =>
-    Object.entries(byRule).map(([rule, rows]) => `    ${rule}: ${rows}`).join('\n') || '    none';
+    Object.entries(byRule)
+      .map(([rule, rows]) => `    ${rule}: ${rows}`)
+      .join('\n') || '    none';
   const figures = run as Record<string, any>;
   return [
     `run ${run.run_id} ${run.status} in ${run.duration_ms} ms`,
@@ -30,7 +32,9 @@ function describeRun(run: RunSummary): string {
 export async function refresh(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { input: { type: 'string' }, db: { type: 'string' } } });
   const config = loadConfig();
-  const refresher = new Refresher(refresherOptions({ ...config, DB_PATH: values.db ?? config.DB_PATH }, pino({ level: 'silent' })));
+  const refresher = new Refresher(
+    refresherOptions({ ...config, DB_PATH: values.db ?? config.DB_PATH }, pino({ level: 'silent' })),
+  );
   console.log(describeRun(await refresher.refresh({ inputs: values.input ? { vouchers: values.input } : {} })));
 }
 

@@ -13,7 +13,10 @@ export async function runInMemory<T>(
   run: { sqlDir: string; inputs: Record<string, unknown> },
   read: (connection: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
-  const sql = await readPipelineSql(run.sqlDir, features.map((feature) => feature.name));
+  const sql = await readPipelineSql(
+    run.sqlDir,
+    features.map((feature) => feature.name),
+  );
   return withDatabase(':memory:', {}, async (connection) => {
     await runFeatures(features, sql, { connection, runId: randomUUID(), options: {}, inputs: run.inputs });
     return read(connection);

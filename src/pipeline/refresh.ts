@@ -33,25 +33,45 @@ export interface Loaded {
 }
 
 /** Attaches every feature's inputs and runs its steps and code, then every check. */
-export async function runFeatures(features: readonly PipelineFeature[], sql: PipelineSql, run: Omit<FeatureRun, 'input'> & { inputs: Record<string, unknown> }): Promise<void> {
-  const runOf = (feature: PipelineFeature): FeatureRun => ({ connection: run.connection, runId: run.runId, options: run.options, input: run.inputs[feature.name] });
+export async function runFeatures(
+  features: readonly PipelineFeature[],
+  sql: PipelineSql,
+  run: Omit<FeatureRun, 'input'> & { inputs: Record<string, unknown> },
+): Promise<void> {
+  const runOf = (feature: PipelineFeature): FeatureRun => ({
+    connection: run.connection,
+    runId: run.runId,
+    options: run.options,
+    input: run.inputs[feature.name],
+  });
   for (const feature of features) await feature.attach?.(runOf(feature));
   for (const feature of features) {
-    for (const step of sql.features.find((read) => read.feature === feature.name)?.steps ?? []) await runStep(run.connection, step);
+    for (const step of sql.features.find((read) => read.feature === feature.name)?.steps ?? []) {
+      await runStep(run.connection, step);
+    }
     await feature.compute?.(runOf(feature));
   }
-  await runChecks(run.connection, sql.features.flatMap((read) => read.checks));
+  await runChecks(
+    run.connection,
+    sql.features.flatMap((read) => read.checks),
+  );
 }
 
 /** Reads each feature's part of what the server serves from a warehouse connection. */
-export async function loadParts(features: readonly PipelineFeature[], connection: DuckDBConnection, runId: string): Promise<Record<string, unknown>> {
+export async function loadParts(
+  features: readonly PipelineFeature[],
+  connection: DuckDBConnection,
+  runId: string,
+): Promise<Record<string, unknown>> {
   const parts: Record<string, unknown> = {};
   for (const feature of features) if (feature.load) parts[feature.name] = await feature.load(connection, runId);
   return parts;
 }
 
 function describeInputs(inputs: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, typeof input === 'string' ? input : JSON.stringify(input)]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, input]) => [name, typeof input === 'string' ? input : JSON.stringify(input)]),
+  );
 }
 
 /** A file system error (no space, no permission, read-only) is the disk's trouble: 507, with what failed. */
@@ -78,11 +98,19 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
   const runId = randomUUID();
   const unlock = await lockWarehouse(request.dbPath);
   const buildPath = buildPathFor(request.dbPath, runId);
-  const base: RunBase = { run_id: runId, started_at: startedAt.toISOString(), inputs: describeInputs(request.inputs), sql_checksum: '' };
+  const base: RunBase = {
+    run_id: runId,
+    started_at: startedAt.toISOString(),
+    inputs: describeInputs(request.inputs),
+    sql_checksum: '',
+  };
   try {
     // Holding the lock, any other build file beside the warehouse is a dead refresh's.
     await removeBuilds(request.dbPath);
-    const sql = await readPipelineSql(request.sqlDir, features.map((feature) => feature.name));
+    const sql = await readPipelineSql(
+      request.sqlDir,
+      features.map((feature) => feature.name),
+    );
     base.sql_checksum = sql.checksum;
     const loaded = await withDatabase(buildPath, {}, async (connection) => {
       await runFeatures(features, sql, { connection, runId, options: request.options, inputs: request.inputs });
@@ -97,19 +125,33 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
         await rm(currentRun, { force: true });
       }
       const parts = await loadParts(features, connection, runId);
-      for (const feature of features) feature.verify?.({ connection, runId, options: request.options, input: request.inputs[feature.name] }, parts[feature.name]);
+      for (const feature of features) {
+        feature.verify?.(
+          { connection, runId, options: request.options, input: request.inputs[feature.name] },
+          parts[feature.name],
+        );
+      }
       await connection.run('checkpoint');
       return { summary, parts };
     });
-    if (existsSync(`${buildPath}.wal`)) throw new AppError(500, 'PIPELINE_FAILED', `the build ${buildPath} was not fully written to disk`, true);
+    if (existsSync(`${buildPath}.wal`)) {
+      throw new AppError(500, 'PIPELINE_FAILED', `the build ${buildPath} was not fully written to disk`, true);
+    }
     await promoteBuild(buildPath, request.dbPath);
     await appendRun(request.dbPath, loaded.summary);
     return loaded;
   } catch (error) {
     await discardBuild(buildPath).catch(() => undefined);
     const failure = asDiskError(request.dbPath, error);
-    const described = failure instanceof AppError ? failure : new AppError(500, 'PIPELINE_FAILED', (failure as Error).message, true, { cause: failure });
-    await appendRun(request.dbPath, { ...finish(base, 'failed', {}), error_code: described.code, error_message: described.message }).catch(() => undefined);
+    const described =
+      failure instanceof AppError
+        ? failure
+        : new AppError(500, 'PIPELINE_FAILED', (failure as Error).message, true, { cause: failure });
+    await appendRun(request.dbPath, {
+      ...finish(base, 'failed', {}),
+      error_code: described.code,
+      error_message: described.message,
+    }).catch(() => undefined);
     throw described;
   } finally {
     unlock();
@@ -120,5 +162,11 @@ type RunBase = Pick<RunSummary, 'run_id' | 'started_at' | 'inputs' | 'sql_checks
 
 function finish(base: RunBase, status: RunSummary['status'], figures: Record<string, unknown>): RunSummary {
   const finishedAt = new Date();
-  return { ...base, status, finished_at: finishedAt.toISOString(), duration_ms: finishedAt.getTime() - Date.parse(base.started_at), ...figures };
+  return {
+    ...base,
+    status,
+    finished_at: finishedAt.toISOString(),
+    duration_ms: finishedAt.getTime() - Date.parse(base.started_at),
+    ...figures,
+  };
 }

@@ -71,7 +71,9 @@ export class Refresher {
     if (existsSync(dbPath)) {
       try {
         const read = await runWorker<ReadResult>({ kind: 'read', dbPath, sqlDir, cleanup: true });
-        if (read.removed.length > 0) log.warn({ removed: read.removed }, 'removed unfinished warehouse builds left by an earlier crash');
+        if (read.removed.length > 0) {
+          log.warn({ removed: read.removed }, 'removed unfinished warehouse builds left by an earlier crash');
+        }
         this.#swap(read);
         log.info({ run_id: read.summary.run_id, db: dbPath }, 'serving the existing warehouse');
         return;
@@ -83,8 +85,12 @@ export class Refresher {
   }
 
   /** Runs the pipeline and swaps the new run in; a second call while one runs gets a 409. */
-  async refresh(change: { inputs?: Record<string, unknown>; options?: Record<string, unknown> } = {}): Promise<RunSummary> {
-    if (this.#running) throw new AppError(409, 'REFRESH_IN_PROGRESS', 'a refresh is already running; try again when it has finished');
+  async refresh(
+    change: { inputs?: Record<string, unknown>; options?: Record<string, unknown> } = {},
+  ): Promise<RunSummary> {
+    if (this.#running) {
+      throw new AppError(409, 'REFRESH_IN_PROGRESS', 'a refresh is already running; try again when it has finished');
+    }
     this.#running = true;
     const request: RefreshRequest = {
       dbPath: this.options.dbPath,
@@ -98,9 +104,15 @@ export class Refresher {
       this.options.log.info({ run: loaded.summary }, 'refresh succeeded');
       return loaded.summary;
     } catch (error) {
-      const failure = error instanceof AppError ? error : new AppError(500, 'PIPELINE_FAILED', (error as Error).message, true, { cause: error });
+      const failure =
+        error instanceof AppError
+          ? error
+          : new AppError(500, 'PIPELINE_FAILED', (error as Error).message, true, { cause: error });
       this.#lastFailure = { at: new Date().toISOString(), code: failure.code, message: failure.message };
-      this.options.log.error({ code: failure.code, reason: failure.message, inputs: request.inputs }, 'refresh failed; still serving the previous warehouse');
+      this.options.log.error(
+        { code: failure.code, reason: failure.message, inputs: request.inputs },
+        'refresh failed; still serving the previous warehouse',
+      );
       throw failure;
     } finally {
       this.#running = false;
@@ -116,7 +128,9 @@ export class Refresher {
   #swap(loaded: Loaded): void {
     const parts = new Map<string, unknown>();
     for (const feature of this.options.features) {
-      const part = feature.prepare ? feature.prepare(loaded.parts[feature.name], loaded.summary) : loaded.parts[feature.name];
+      const part = feature.prepare
+        ? feature.prepare(loaded.parts[feature.name], loaded.summary)
+        : loaded.parts[feature.name];
       parts.set(feature.name, part);
     }
     this.#served = Object.freeze({ run: loaded.summary, loadedAt: new Date().toISOString(), parts });

@@ -8,7 +8,10 @@ import { runSummarySchema } from './run-summary.js';
 import type { Refresher } from './refresher.js';
 
 const RefreshRequest = Type.Union([
-  Type.Object({ country_code: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false }),
+  Type.Object(
+    { country_code: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
+    { additionalProperties: false },
+  ),
   Type.Null(),
 ]);
 
@@ -27,10 +30,19 @@ export interface PipelineRouteOptions {
   figures: TProperties[];
 }
 
-export const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRouteOptions> = async (app, { refresher, adminOnly, figures }) => {
+export const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRouteOptions> = async (
+  app,
+  { refresher, adminOnly, figures },
+) => {
   app.post(
     '/refresh',
-    { onRequest: adminOnly, schema: { body: Type.Optional(RefreshRequest), response: { 200: runSummarySchema(figures), '4xx': ErrorBody, '5xx': ErrorBody } } },
+    {
+      onRequest: adminOnly,
+      schema: {
+        body: Type.Optional(RefreshRequest),
+        response: { 200: runSummarySchema(figures), '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+    },
     async (request) => refresher.refresh({ options: request.body ?? {} }),
   );
 

@@ -26,22 +26,37 @@ export async function runFigures(connection: DuckDBConnection, sql: PipelineSql)
     } catch (error) {
       throw stepError(summary, error);
     }
-    for (const { column_name, column_type } of await queryRows<{ column_name: string; column_type: string }>(connection, `select column_name, column_type from (describe ${table})`)) {
+    for (const { column_name, column_type } of await queryRows<{ column_name: string; column_type: string }>(
+      connection,
+      `select column_name, column_type from (describe ${table})`,
+    )) {
       figures.columns[column_name] = column_type;
     }
-    const rows = await queryRows<{ figures: string }>(connection, `select to_json(figures)::varchar as figures from ${table} as figures`);
-    if (rows.length !== 1) throw new AppError(500, 'PIPELINE_FAILED', `sql/${summary.name} must return one row, not ${rows.length}`, true);
+    const rows = await queryRows<{ figures: string }>(
+      connection,
+      `select to_json(figures)::varchar as figures from ${table} as figures`,
+    );
+    if (rows.length !== 1) {
+      throw new AppError(500, 'PIPELINE_FAILED', `sql/${summary.name} must return one row, not ${rows.length}`, true);
+    }
     Object.assign(figures.values, JSON.parse(rows[0]!.figures));
   }
   return figures;
 }
 
 function structLiteral(entries: Record<string, string>): string {
-  return `{${Object.entries(entries).map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ')}}`;
+  return `{${Object.entries(entries)
+    .map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`)
+    .join(', ')}}`;
 }
 
 /** Creates pipeline_runs from the run log files (the log and the current run's line). */
-export async function recordRun(connection: DuckDBConnection, sqlDir: string, logFiles: string[], figureColumns: Record<string, string>): Promise<void> {
+export async function recordRun(
+  connection: DuckDBConnection,
+  sqlDir: string,
+  logFiles: string[],
+  figureColumns: Record<string, string>,
+): Promise<void> {
   await connection.run(`set variable run_log_files = [${logFiles.map(sqlString).join(', ')}]`);
   await connection.run(`set variable run_log_columns = ${structLiteral({ ...RUN_COLUMNS, ...figureColumns })}`);
   await runStep(connection, await readRunnerSql(sqlDir, 'pipeline_runs'));
@@ -58,6 +73,8 @@ export async function readServedRun(connection: DuckDBConnection, sqlDir: string
   }
   const row = rows[0];
   if (!row) return undefined;
-  const summary = Object.fromEntries(Object.entries(JSON.parse(row.summary) as Record<string, unknown>).filter(([, value]) => value !== null));
+  const summary = Object.fromEntries(
+    Object.entries(JSON.parse(row.summary) as Record<string, unknown>).filter(([, value]) => value !== null),
+  );
   return { ...summary, started_at: row.started_at, finished_at: row.finished_at } as RunSummary;
 }

@@ -15,7 +15,7 @@ export const RunFields = {
   error_message: Type.Optional(Type.String()),
 };
 
-const RunBase = Type.Object(RunFields);
+export const RunBase = Type.Object(RunFields);
 
 /** A run: the runner's fields and the features' figures (whose names and types their SQL decides). */
 export type RunSummary = Static<typeof RunBase> & Record<string, unknown>;
@@ -35,5 +35,8 @@ export const RUN_COLUMNS: Record<keyof typeof RunFields, string> = {
 
 /** The summary's schema with the figures the served features declare, so responses keep them. */
 export function runSummarySchema(figures: TProperties[]) {
-  return Type.Object({ ...RunFields, ...Object.assign({}, ...figures.map((fields) => Type.Partial(Type.Object(fields)).properties)) });
+  return Type.Object({
+    ...RunFields,
+    ...Object.assign({}, ...figures.map((fields) => Type.Partial(Type.Object(fields)).properties)),
+  });
 }

@@ -32,7 +32,9 @@ async function readFolder(root: string, folder: string, pattern: RegExp): Promis
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return Promise.all(names.map(async (name) => ({ name: join(folder, name), text: await readFile(join(root, folder, name), 'utf8') })));
+  return Promise.all(
+    names.map(async (name) => ({ name: join(folder, name), text: await readFile(join(root, folder, name), 'utf8') })),
+  );
 }
 
 /** Reads the SQL of the given features, in the order given. */
@@ -48,7 +50,11 @@ export async function readPipelineSql(root: string, features: readonly string[])
     });
   }
   const hash = createHash('sha256');
-  for (const file of read.flatMap((feature) => [...feature.steps, ...feature.checks, ...(feature.summary ? [feature.summary] : [])])) {
+  for (const file of read.flatMap((feature) => [
+    ...feature.steps,
+    ...feature.checks,
+    ...(feature.summary ? [feature.summary] : []),
+  ])) {
     hash.update(file.name).update('\0').update(file.text).update('\0');
   }
   return { features: read, checksum: hash.digest('hex') };

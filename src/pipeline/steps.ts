@@ -8,14 +8,22 @@ import type { SqlFile } from './sql-files.js';
 const DISK_TROUBLE = /no space left|permission denied|read-only file system|quota exceeded|EACCES|ENOSPC|EROFS|EDQUOT/i;
 
 export function diskError(where: string, error: unknown): AppError {
-  return new AppError(507, 'WAREHOUSE_WRITE_FAILED', `cannot write the warehouse (${where}): ${firstLine(error)}`, true, { cause: error });
+  return new AppError(
+    507,
+    'WAREHOUSE_WRITE_FAILED',
+    `cannot write the warehouse (${where}): ${firstLine(error)}`,
+    true,
+    { cause: error },
+  );
 }
 
 const DISK_CODES = new Set(['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EDQUOT', 'EIO']);
 
 /** Whether an error is the file system's (no space, no permission, read-only), by its code or DuckDB's words. */
 export function isDiskTrouble(error: unknown): boolean {
-  return DISK_CODES.has((error as NodeJS.ErrnoException)?.code ?? '') || DISK_TROUBLE.test(String((error as Error)?.message));
+  return (
+    DISK_CODES.has((error as NodeJS.ErrnoException)?.code ?? '') || DISK_TROUBLE.test(String((error as Error)?.message))
+  );
 }
 
 /**
@@ -25,7 +33,9 @@ export function isDiskTrouble(error: unknown): boolean {
 export function errorLine(text: string, message: string): number | undefined {
   const marked = /LINE (\d+):/.exec(message);
   if (marked) return Number(marked[1]);
-  const name = /(?:name|column|Table|table|function|Column) "?([\w.]+)"? (?:does not exist|not found)/.exec(message)?.[1] ?? /"([\w.]+)"/.exec(message)?.[1];
+  const name =
+    /(?:name|column|Table|table|function|Column) "?([\w.]+)"? (?:does not exist|not found)/.exec(message)?.[1] ??
+    /"([\w.]+)"/.exec(message)?.[1];
   if (!name) return undefined;
   const pattern = new RegExp(`(^|[^\\w])${name.replace(/\./g, '\\.')}([^\\w]|$)`, 'i');
   const lines = text.split('\n');
@@ -39,7 +49,9 @@ export function stepError(file: SqlFile, error: unknown): AppError {
   const line = errorLine(file.text, error instanceof Error ? error.message : String(error));
   const where = `sql/${file.name}${line === undefined ? '' : `, line ${line}`}`;
   if (DISK_TROUBLE.test(message)) return diskError(where, error);
-  if (/^(IO|Invalid( Input)?) Error/.test(message)) return new AppError(422, 'INPUT_UNREADABLE', `${where}: ${message}`, true, { cause: error });
+  if (/^(IO|Invalid( Input)?) Error/.test(message)) {
+    return new AppError(422, 'INPUT_UNREADABLE', `${where}: ${message}`, true, { cause: error });
+  }
   return new AppError(500, 'PIPELINE_FAILED', `${where}: ${message}`, true, { cause: error });
 }
 
@@ -62,7 +74,11 @@ export async function runChecks(connection: DuckDBConnection, checks: SqlFile[])
     }
     if (offending.length > 0) {
       const sample = JSON.stringify(offending.slice(0, 3));
-      throw new AppError(422, 'DATA_CHECK_FAILED', `data check sql/${check.name} failed: ${offending.length} offending row(s), e.g. ${sample}`);
+      throw new AppError(
+        422,
+        'DATA_CHECK_FAILED',
+        `data check sql/${check.name} failed: ${offending.length} offending row(s), e.g. ${sample}`,
+      );
     }
   }
 }

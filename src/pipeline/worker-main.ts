@@ -16,7 +16,8 @@ export type WorkerRequest =
   | { kind: 'read'; dbPath: string; sqlDir: string; cleanup?: boolean }
   | { kind: 'job'; feature: string; job: string; params: unknown; sqlDir: string };
 
-export type WorkerReply = { ok: true; result: unknown } | { ok: false; error: { statusCode: number; code: string; message: string } };
+export type WorkerReply =
+  { ok: true; result: unknown } | { ok: false; error: { statusCode: number; code: string; message: string } };
 
 export interface ReadResult extends Loaded {
   /** Build files a crashed refresh left, removed before reading. */
@@ -39,7 +40,10 @@ async function removeDeadBuilds(dbPath: string): Promise<string[]> {
   }
 }
 
-async function read(features: readonly PipelineFeature[], request: Extract<WorkerRequest, { kind: 'read' }>): Promise<ReadResult> {
+async function read(
+  features: readonly PipelineFeature[],
+  request: Extract<WorkerRequest, { kind: 'read' }>,
+): Promise<ReadResult> {
   const removed = request.cleanup ? await removeDeadBuilds(request.dbPath) : [];
   return withDatabase(request.dbPath, { readOnly: true }, async (connection) => {
     const summary = await readServedRun(connection, request.sqlDir);
@@ -57,8 +61,17 @@ async function serve(features: readonly PipelineFeature[], request: WorkerReques
 }
 
 function failure(error: unknown): WorkerReply {
-  if (error instanceof AppError) return { ok: false, error: { statusCode: error.statusCode, code: error.code, message: error.message } };
-  return { ok: false, error: { statusCode: 500, code: 'PIPELINE_FAILED', message: error instanceof Error ? error.message : String(error) } };
+  if (error instanceof AppError) {
+    return { ok: false, error: { statusCode: error.statusCode, code: error.code, message: error.message } };
+  }
+  return {
+    ok: false,
+    error: {
+      statusCode: 500,
+      code: 'PIPELINE_FAILED',
+      message: error instanceof Error ? error.message : String(error),
+    },
+  };
 }
 
 /** Answers the one request this process is started for, then lets it exit. */

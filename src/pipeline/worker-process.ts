@@ -15,10 +15,20 @@ export function runWorker<T>(request: WorkerRequest): Promise<T> {
     const worker = fork(WORKER_PATH, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
     let reply: WorkerReply | undefined;
     worker.once('message', (message: WorkerReply) => (reply = message));
-    worker.once('error', (error) => reject(new AppError(500, 'PIPELINE_FAILED', `cannot start the pipeline worker: ${error.message}`, true)));
+    worker.once('error', (error) =>
+      reject(new AppError(500, 'PIPELINE_FAILED', `cannot start the pipeline worker: ${error.message}`, true)),
+    );
     worker.once('exit', (code, signal) => {
-      if (!reply) reject(new AppError(500, 'PIPELINE_CRASHED', `the pipeline worker ended (${signal ?? `exit code ${code}`}) before answering`, true));
-      else if (reply.ok) resolve(reply.result as T);
+      if (!reply) {
+        reject(
+          new AppError(
+            500,
+            'PIPELINE_CRASHED',
+            `the pipeline worker ended (${signal ?? `exit code ${code}`}) before answering`,
+            true,
+          ),
+        );
+      } else if (reply.ok) resolve(reply.result as T);
       else reject(new AppError(reply.error.statusCode, reply.error.code, reply.error.message, true));
     });
     worker.send(request);

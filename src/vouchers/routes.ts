@@ -37,7 +37,13 @@ const TIMESTAMP_HINT = 'use YYYY-MM-DD HH:MM:SS (read as UTC) or ISO 8601, e.g. 
 
 function readTimestamp(field: string, text: string): Date {
   const value = parseTimestamp(text);
-  if (!value) throw new AppError(400, 'INVALID_TIMESTAMP', `${field} ${JSON.stringify(text)} is not a readable timestamp: ${TIMESTAMP_HINT}`);
+  if (!value) {
+    throw new AppError(
+      400,
+      'INVALID_TIMESTAMP',
+      `${field} ${JSON.stringify(text)} is not a readable timestamp: ${TIMESTAMP_HINT}`,
+    );
+  }
   return value;
 }
 
@@ -45,30 +51,62 @@ function describeMeasure(segment: Segment, value: number): string {
   return segment.measure === 'total_orders' ? `${value} orders` : `${value} days since the last order`;
 }
 
-export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = async (app, { snapshot: served, clock }) => {
+export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = async (
+  app,
+  { snapshot: served, clock },
+) => {
   app.post(
     '/select-voucher',
-    { schema: { body: SelectVoucherRequest, response: { 200: SelectVoucherResponse, '4xx': ErrorBody, '5xx': ErrorBody } } },
+    {
+      schema: {
+        body: SelectVoucherRequest,
+        response: { 200: SelectVoucherResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+    },
     async (request): Promise<Static<typeof SelectVoucherResponse>> => {
       const snapshot = served();
       const body = request.body;
       const now = clock();
       const lastOrder = readTimestamp('last_order_ts', body.last_order_ts);
       const firstOrder = readTimestamp('first_order_ts', body.first_order_ts);
-      if (lastOrder > now) throw new AppError(400, 'LAST_ORDER_IN_FUTURE', `last_order_ts ${body.last_order_ts} is in the future`);
-      if (firstOrder > lastOrder) throw new AppError(400, 'FIRST_ORDER_AFTER_LAST_ORDER', `first_order_ts ${body.first_order_ts} is after last_order_ts ${body.last_order_ts}`);
+      if (lastOrder > now) {
+        throw new AppError(400, 'LAST_ORDER_IN_FUTURE', `last_order_ts ${body.last_order_ts} is in the future`);
+      }
+      if (firstOrder > lastOrder) {
+        throw new AppError(
+          400,
+          'FIRST_ORDER_AFTER_LAST_ORDER',
+          `first_order_ts ${body.first_order_ts} is after last_order_ts ${body.last_order_ts}`,
+        );
+      }
 
       const segment = snapshot.segments.get(body.segment_name);
       if (!segment) {
         const known = [...snapshot.segments.keys()].join(', ');
-        throw new AppError(400, 'UNKNOWN_SEGMENT', `segment_name ${JSON.stringify(body.segment_name)} is not defined; use one of: ${known}`);
+        throw new AppError(
+          400,
+          'UNKNOWN_SEGMENT',
+          `segment_name ${JSON.stringify(body.segment_name)} is not defined; use one of: ${known}`,
+        );
       }
       const country = snapshot.countries.get(countryKey(body.country_code));
-      if (!country) throw new AppError(404, 'UNKNOWN_COUNTRY', `no voucher data for country_code ${JSON.stringify(body.country_code)}`);
+      if (!country) {
+        throw new AppError(
+          404,
+          'UNKNOWN_COUNTRY',
+          `no voucher data for country_code ${JSON.stringify(body.country_code)}`,
+        );
+      }
 
       const value = segment.measure === 'total_orders' ? body.total_orders : utcDaysBetween(lastOrder, now);
       const variant = findVariant(segment, value);
-      if (!variant) throw new AppError(404, 'NO_MATCHING_VARIANT', `no ${body.segment_name} variant covers ${describeMeasure(segment, value)}`);
+      if (!variant) {
+        throw new AppError(
+          404,
+          'NO_MATCHING_VARIANT',
+          `no ${body.segment_name} variant covers ${describeMeasure(segment, value)}`,
+        );
+      }
 
       const answer = country.variants.get(variantKey(body.segment_name, variant.label));
       return {

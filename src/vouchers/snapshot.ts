@@ -53,7 +53,9 @@ export function variantKey(segmentName: string, variant: string): string {
 
 /** The variant whose inclusive bounds hold `value`; the pipeline's checks guarantee at most one. */
 export function findVariant(segment: Segment, value: number): Variant | undefined {
-  return segment.variants.find((variant) => value >= variant.lower && (variant.upper === null || value <= variant.upper));
+  return segment.variants.find(
+    (variant) => value >= variant.lower && (variant.upper === null || value <= variant.upper),
+  );
 }
 
 export interface AnswerRow {
@@ -66,7 +68,13 @@ export interface AnswerRow {
 
 /** What a snapshot is built from: plain rows, so they can cross a process boundary as JSON. */
 export interface SnapshotRows {
-  definitions: { segment_name: string; segment_variant: string; measure: Measure; lower_bound: number; upper_bound: number | null }[];
+  definitions: {
+    segment_name: string;
+    segment_variant: string;
+    measure: Measure;
+    lower_bound: number;
+    upper_bound: number | null;
+  }[];
   countries: AnswerRow[];
   variants: (AnswerRow & { segment_name: string; segment_variant: string })[];
 }
@@ -76,11 +84,14 @@ export function buildSnapshot(rows: SnapshotRows, runId: string): VoucherSnapsho
   const segments = new Map<string, Segment>();
   for (const row of rows.definitions) {
     const segment = segments.get(row.segment_name) ?? { measure: row.measure, variants: [] };
-    (segment.variants as Variant[]).push(Object.freeze({ label: row.segment_variant, lower: row.lower_bound, upper: row.upper_bound }));
+    (segment.variants as Variant[]).push(
+      Object.freeze({ label: row.segment_variant, lower: row.lower_bound, upper: row.upper_bound }),
+    );
     segments.set(row.segment_name, segment);
   }
   for (const segment of segments.values()) Object.freeze(segment.variants);
-  const answer = (row: AnswerRow): Answer => Object.freeze({ voucherAmount: row.voucher_amount, voucherCount: row.voucher_count, rows: row.rows });
+  const answer = (row: AnswerRow): Answer =>
+    Object.freeze({ voucherAmount: row.voucher_amount, voucherCount: row.voucher_count, rows: row.rows });
   const countryVariants = new Map<string, Map<string, Answer>>();
   for (const row of rows.variants) {
     const byVariant = countryVariants.get(row.country_key) ?? new Map<string, Answer>();
@@ -90,7 +101,11 @@ export function buildSnapshot(rows: SnapshotRows, runId: string): VoucherSnapsho
   const countries = new Map<string, CountryAnswers>(
     rows.countries.map((row) => [
       row.country_key,
-      Object.freeze({ countryCode: row.country_code, overall: answer(row), variants: countryVariants.get(row.country_key) ?? new Map() }),
+      Object.freeze({
+        countryCode: row.country_code,
+        overall: answer(row),
+        variants: countryVariants.get(row.country_key) ?? new Map(),
+      }),
     ]),
   );
   return Object.freeze({ runId, segments, countries });

@@ -9,7 +9,11 @@ export interface OpenOptions {
 }
 
 /** Opens `path`, runs `work` on a UTC connection, then closes the connection and the instance, even on error. */
-export async function withDatabase<T>(path: string, options: OpenOptions, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  path: string,
+  options: OpenOptions,
+  work: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
   try {
     const connection = await instance.connect();
@@ -25,7 +29,11 @@ export async function withDatabase<T>(path: string, options: OpenOptions, work: 
 }
 
 /** Runs a query and returns its rows as plain JSON-ready objects (cast BIGINTs in SQL to get numbers). */
-export async function queryRows<T = Record<string, unknown>>(connection: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(
+  connection: DuckDBConnection,
+  sql: string,
+  params?: Params,
+): Promise<T[]> {
   const reader = await connection.runAndReadAll(sql, params);
   return reader.getRowObjectsJson() as T[];
 }

@@ -22,7 +22,11 @@ export async function lockRefresh(dbPath: string): Promise<() => void> {
       const message = firstLine(error);
       if (/Could not set lock/.test(message)) {
         const holder = /\(PID (\d+)\)/.exec(message)?.[1];
-        throw new AppError(409, 'REFRESH_IN_PROGRESS', `a refresh of ${dbPath} is already running${holder ? ` (process ${holder})` : ''}; try again when it has finished`);
+        throw new AppError(
+          409,
+          'REFRESH_IN_PROGRESS',
+          `a refresh of ${dbPath} is already running${holder ? ` (process ${holder})` : ''}; try again when it has finished`,
+        );
       }
       // A lock file nobody holds and DuckDB cannot read (cut short as it was made): made anew, once.
       if (attempt === 0 && /not a valid DuckDB database file|truncated|Corrupt/i.test(message)) {

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { sqlString, withDatabase } from '../../src/warehouse/database.js';
-import { seededRandom } from '../../src/ltv/sample.js';
+import { seededRandom } from '../../src/samples/random.js';
 
 export interface BrokenInput {
   name: string;
@@ -57,31 +57,86 @@ export function brokenInputs(good: Buffer, seed: number, more: boolean): BrokenI
   const size = good.length;
   const footerLength = good.readUInt32LE(size - 8);
   // Each column's data page is a gzip stream: 1f 8b 08, a 10-byte header, then the deflated values.
-  const pages = [...good.subarray(0, size - 8 - footerLength).entries()].filter(([at, byte]) => byte === 0x1f && good[at + 1] === 0x8b && good[at + 2] === 8).map(([at]) => at);
-  const cuts = more ? [4, ...Array.from({ length: 15 }, (_, sixteenth) => Math.floor((size * (sixteenth + 1)) / 16)), size - 1] : [Math.floor(size / 2)];
+  const pages = [...good.subarray(0, size - 8 - footerLength).entries()]
+    .filter(([at, byte]) => byte === 0x1f && good[at + 1] === 0x8b && good[at + 2] === 8)
+    .map(([at]) => at);
+  const cuts = more
+    ? [4, ...Array.from({ length: 15 }, (_, sixteenth) => Math.floor((size * (sixteenth + 1)) / 16)), size - 1]
+    : [Math.floor(size / 2)];
   const pageFlips = more
     ? pages.flatMap((at) => [
-        { name: `a bit flipped in the gzip header of the page at byte ${at}`, write: bytesOf(flipped(good, at, 0)), ...DAMAGED_PAGE },
-        { name: `a bit flipped in the compressed values of the page at byte ${at}`, write: bytesOf(flipped(good, at + 10, 0)), ...DAMAGED_PAGE },
+        {
+          name: `a bit flipped in the gzip header of the page at byte ${at}`,
+          write: bytesOf(flipped(good, at, 0)),
+          ...DAMAGED_PAGE,
+        },
+        {
+          name: `a bit flipped in the compressed values of the page at byte ${at}`,
+          write: bytesOf(flipped(good, at + 10, 0)),
+          ...DAMAGED_PAGE,
+        },
       ])
-    : [{ name: `a bit flipped in the compressed values of the page at byte ${pages[0]}`, write: bytesOf(flipped(good, pages[0]! + 10, 0)), ...DAMAGED_PAGE }];
+    : [
+        {
+          name: `a bit flipped in the compressed values of the page at byte ${pages[0]}`,
+          write: bytesOf(flipped(good, pages[0]! + 10, 0)),
+          ...DAMAGED_PAGE,
+        },
+      ];
   return [
-    ...cuts.map((length) => ({ name: `cut to its first ${length} of ${size} bytes`, write: bytesOf(good.subarray(0, length)), ...UNREADABLE })),
+    ...cuts.map((length) => ({
+      name: `cut to its first ${length} of ${size} bytes`,
+      write: bytesOf(good.subarray(0, length)),
+      ...UNREADABLE,
+    })),
     { name: 'a bit flipped in the footer length', write: bytesOf(flipped(good, size - 8, 3)), ...UNREADABLE },
     ...(more
       ? [
-          { name: 'a bit flipped in the closing magic bytes', write: bytesOf(flipped(good, size - 1, 2)), ...UNREADABLE },
-          { name: 'a bit flipped at the start of the footer', write: bytesOf(flipped(good, size - 8 - footerLength, 0)), ...UNREADABLE },
+          {
+            name: 'a bit flipped in the closing magic bytes',
+            write: bytesOf(flipped(good, size - 1, 2)),
+            ...UNREADABLE,
+          },
+          {
+            name: 'a bit flipped at the start of the footer',
+            write: bytesOf(flipped(good, size - 8 - footerLength, 0)),
+            ...UNREADABLE,
+          },
         ]
       : []),
     ...pageFlips,
-    { name: 'random bytes of the same length', write: bytesOf(Buffer.from(Array.from({ length: size }, () => Math.floor(random() * 256)))), ...UNREADABLE },
+    {
+      name: 'random bytes of the same length',
+      write: bytesOf(Buffer.from(Array.from({ length: size }, () => Math.floor(random() * 256)))),
+      ...UNREADABLE,
+    },
     { name: 'a zero-byte file', write: bytesOf(Buffer.alloc(0)), ...UNREADABLE },
-    { name: 'a gzip of random bytes', write: bytesOf(gzipSync(Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256))))), ...UNREADABLE },
-    { name: 'a CSV file with the right header', write: bytesOf(Buffer.from('timestamp,country_code,last_order_ts,first_order_ts,total_orders,voucher_amount\n2020-05-20 15:43:38,Peru,2020-04-19,2019-01-01,10.0,2640\n')), ...UNREADABLE },
+    {
+      name: 'a gzip of random bytes',
+      write: bytesOf(gzipSync(Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256))))),
+      ...UNREADABLE,
+    },
+    {
+      name: 'a CSV file with the right header',
+      write: bytesOf(
+        Buffer.from(
+          'timestamp,country_code,last_order_ts,first_order_ts,total_orders,voucher_amount\n2020-05-20 15:43:38,Peru,2020-04-19,2019-01-01,10.0,2640\n',
+        ),
+      ),
+      ...UNREADABLE,
+    },
     {
       name: 'every column holding text that is not what it should be',
-      write: parquetOf(selectRow({ timestamp: "'soon'", country_code: "''", last_order_ts: "'never'", first_order_ts: "'yesterday'", total_orders: "'many'", voucher_amount: "'a lot'" })),
+      write: parquetOf(
+        selectRow({
+          timestamp: "'soon'",
+          country_code: "''",
+          last_order_ts: "'never'",
+          first_order_ts: "'yesterday'",
+          total_orders: "'many'",
+          voucher_amount: "'a lot'",
+        }),
+      ),
       code: 'DATA_CHECK_FAILED',
       message: /input_has_clean_rows/,
     },
@@ -91,9 +146,26 @@ export function brokenInputs(good: Buffer, seed: number, more: boolean): BrokenI
       code: 'INPUT_SCHEMA_MISMATCH',
       message: /country_code|voucher_amount/,
     },
-    { name: 'without the timestamp, total_orders and voucher_amount columns', write: parquetOf(selectRow({}, ['timestamp', 'total_orders', 'voucher_amount'])), code: 'INPUT_SCHEMA_MISMATCH', message: /timestamp, total_orders, voucher_amount/ },
-    { name: 'the right columns and no rows', write: parquetOf(`${selectRow({})} where false`), code: 'DATA_CHECK_FAILED', message: /input_has_clean_rows/ },
-    { name: 'a folder instead of a file', write: async (path) => void (await mkdir(path)), code: 'INPUT_UNREADABLE', message: /not a file/ },
+    {
+      name: 'without the timestamp, total_orders and voucher_amount columns',
+      write: parquetOf(selectRow({}, ['timestamp', 'total_orders', 'voucher_amount'])),
+      code: 'INPUT_SCHEMA_MISMATCH',
+      message: /timestamp, total_orders, voucher_amount/,
+    },
+    {
+      name: 'the right columns and no rows',
+      write: parquetOf(`${selectRow({})} where false`),
+      code: 'DATA_CHECK_FAILED',
+      message: /input_has_clean_rows/,
+    },
+    {
+      name: 'a folder instead of a file',
+      write: async (path) => {
+        await mkdir(path);
+      },
+      code: 'INPUT_UNREADABLE',
+      message: /not a file/,
+    },
     { name: 'no file at all', write: async () => undefined, code: 'INPUT_NOT_FOUND', message: /not found/ },
   ];
 }

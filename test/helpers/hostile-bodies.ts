@@ -18,21 +18,45 @@ export interface HostileRequest {
 
 /** Content types other than plain JSON; undefined sends none. */
 export const ODD_CONTENT_TYPES = [
-  undefined, 'text/plain', 'text/plain; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=latin1',
-  'APPLICATION/JSON', 'application/json;', 'application/json, text/plain', 'application/jsonx', 'application/x-ndjson',
-  'application/x-www-form-urlencoded', 'multipart/form-data; boundary=----hostile', 'application/octet-stream',
-  'application/problem+json', '*/*', ';;;', ' ', `application/json; boundary=${'x'.repeat(4_000)}`, 'application/json; charset="\u00ff"',
+  undefined,
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'APPLICATION/JSON',
+  'application/json;',
+  'application/json, text/plain',
+  'application/jsonx',
+  'application/x-ndjson',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=----hostile',
+  'application/octet-stream',
+  'application/problem+json',
+  '*/*',
+  ';;;',
+  ' ',
+  `application/json; boundary=${'x'.repeat(4_000)}`,
+  'application/json; charset="\u00ff"',
 ];
 
 /** An endless stream of bodies for a JSON endpoint, mostly mutations of a good body made by `template`. */
-export function* jsonBodies(hostile: Hostile, template: () => Obj, known: readonly string[], big: (object: Obj) => void): Generator<{ label: string; body: string | Uint8Array; contentType: string | undefined }> {
+export function* jsonBodies(
+  hostile: Hostile,
+  template: () => Obj,
+  known: readonly string[],
+  big: (object: Obj) => void,
+): Generator<{ label: string; body: string | Uint8Array; contentType: string | undefined }> {
   for (;;) {
     const roll = hostile.random();
     let label: string;
     let body: string | Uint8Array;
     if (roll < 0.6) {
       const object = template();
-      label = hostile.mutate(object, object.entries.map(([key]) => key), known);
+      label = hostile.mutate(
+        object,
+        object.entries.map(([key]) => key),
+        known,
+      );
       body = write(object);
     } else if (roll < 0.72) {
       const value = hostile.value(3, known);
@@ -45,7 +69,12 @@ export function* jsonBodies(hostile: Hostile, template: () => Obj, known: readon
       body = hostile.deep().text;
     } else if (roll < 0.98) {
       const inner = template();
-      const wrapped = hostile.pick<[string, Tree]>([['in an array', [inner]], ['inside another object', new Obj([['body', inner]])], ['as a JSON string', write(inner)], ['twice', new Raw(write(inner) + write(inner))]]);
+      const wrapped = hostile.pick<[string, Tree]>([
+        ['in an array', [inner]],
+        ['inside another object', new Obj([['body', inner]])],
+        ['as a JSON string', write(inner)],
+        ['twice', new Raw(write(inner) + write(inner))],
+      ]);
       label = wrapped[0];
       body = write(wrapped[1]);
     } else {
@@ -55,17 +84,26 @@ export function* jsonBodies(hostile: Hostile, template: () => Obj, known: readon
       body = write(object);
     }
     const contentType = hostile.chance(0.85) ? 'application/json' : hostile.pick(ODD_CONTENT_TYPES);
-    yield { label: contentType === 'application/json' ? label : `${label}, as ${contentType ?? 'no content type'}`, body, contentType };
+    yield {
+      label: contentType === 'application/json' ? label : `${label}, as ${contentType ?? 'no content type'}`,
+      body,
+      contentType,
+    };
   }
 }
 
-export const withType = (contentType: string | undefined): Record<string, string> => (contentType === undefined ? {} : { 'content-type': contentType });
+export const withType = (contentType: string | undefined): Record<string, string> =>
+  contentType === undefined ? {} : { 'content-type': contentType };
 
 const VOUCHER_WORDS = ['Peru', 'Latvia', 'recency_segment', 'frequent_segment', '2018-05-03 00:00:00', '15', '123'];
 
 export function* selectVoucherRequests(seed: number): Generator<HostileRequest> {
   const hostile = new Hostile(seed);
-  const big = (object: Obj) => object.set(hostile.pick(['country_code', 'segment_name', 'last_order_ts']), 'x'.repeat(hostile.pick([100_000, 1_000_000])));
+  const big = (object: Obj) =>
+    object.set(
+      hostile.pick(['country_code', 'segment_name', 'last_order_ts']),
+      'x'.repeat(hostile.pick([100_000, 1_000_000])),
+    );
   for (const { label, body, contentType } of jsonBodies(hostile, () => objectOf(SEED_REQUEST), VOUCHER_WORDS, big)) {
     yield { label, method: 'POST', path: '/select-voucher', body, headers: withType(contentType) };
   }
@@ -84,7 +122,9 @@ function wouldRefresh(body: string | Uint8Array, contentType: string | undefined
     return false;
   }
   if (value === null) return true;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.keys(value).some((key) => key !== 'country_code')) return false;
+  if (typeof value !== 'object' || Array.isArray(value) || Object.keys(value).some((key) => key !== 'country_code')) {
+    return false;
+  }
   const country = (value as { country_code?: unknown }).country_code;
   return country === undefined || (typeof country === 'string' && country.length > 0 && [...country].length <= 256);
 }
@@ -94,15 +134,32 @@ function wouldRefresh(body: string | Uint8Array, contentType: string | undefined
  * is, each naming a country the data does not have (422, nothing changes; 409 while another runs); every
  * other body is one the schema refuses (400) or the parser refuses (400, 415).
  */
-export function* refreshRequests(seed: number, every: number, knownCountries: readonly string[]): Generator<HostileRequest> {
+export function* refreshRequests(
+  seed: number,
+  every: number,
+  knownCountries: readonly string[],
+): Generator<HostileRequest> {
   const hostile = new Hostile(seed);
   const known = new Set(knownCountries.map(countryKey));
-  const bodies = jsonBodies(hostile, () => objectOf({ country_code: 'Peru' }), ['Peru', 'Latvia', 'country_code'], (object) => object.set('country_code', 'x'.repeat(500_000)));
+  const bodies = jsonBodies(
+    hostile,
+    () => objectOf({ country_code: 'Peru' }),
+    ['Peru', 'Latvia', 'country_code'],
+    (object) => object.set('country_code', 'x'.repeat(500_000)),
+  );
   for (let index = 0; ; index++) {
     if (index % every === every - 1) {
       let country = hostile.string(knownCountries);
-      while (country.length === 0 || [...country].length > 256 || known.has(countryKey(country))) country = hostile.string();
-      yield { label: 'a valid body naming an unknown country (runs a refresh)', method: 'POST', path: '/refresh', body: JSON.stringify({ country_code: country }), headers: { 'content-type': 'application/json' } };
+      while (country.length === 0 || [...country].length > 256 || known.has(countryKey(country))) {
+        country = hostile.string();
+      }
+      yield {
+        label: 'a valid body naming an unknown country (runs a refresh)',
+        method: 'POST',
+        path: '/refresh',
+        body: JSON.stringify({ country_code: country }),
+        headers: { 'content-type': 'application/json' },
+      };
       continue;
     }
     let next = bodies.next().value!;
@@ -112,8 +169,36 @@ export function* refreshRequests(seed: number, every: number, knownCountries: re
 }
 
 const LIMITS = [
-  '1', '10', '1000', '1001', '0', '-1', '', '01', '0001', '10000', '1e3', '0x10', '1.0', '1.5', ' 10', '10 ', '+10', '１０', '10%00',
-  '%zz', '%', '%25', '9'.repeat(400), 'null', 'undefined', '[]', '{}', "1' or 1=1 --", '1;drop table customer_ltv', '1&limit=2',
+  '1',
+  '10',
+  '1000',
+  '1001',
+  '0',
+  '-1',
+  '',
+  '01',
+  '0001',
+  '10000',
+  '1e3',
+  '0x10',
+  '1.0',
+  '1.5',
+  ' 10',
+  '10 ',
+  '+10',
+  '１０',
+  '10%00',
+  '%zz',
+  '%',
+  '%25',
+  '9'.repeat(400),
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  "1' or 1=1 --",
+  '1;drop table customer_ltv',
+  '1&limit=2',
 ];
 
 /** Header values a client can send (visible Latin-1, no line breaks), some long. */
@@ -122,10 +207,26 @@ function headerValue(hostile: Hostile): string {
   return text.replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '?').slice(0, hostile.chance(0.1) ? 8_000 : 200);
 }
 
-const HEADER_NAMES = ['accept', 'accept-encoding', 'accept-language', 'cookie', 'if-none-match', 'if-modified-since', 'range', 'x-forwarded-for', 'authorization', 'user-agent', 'x-request-id', 'origin', 'content-type'];
+const HEADER_NAMES = [
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cookie',
+  'if-none-match',
+  'if-modified-since',
+  'range',
+  'x-forwarded-for',
+  'authorization',
+  'user-agent',
+  'x-request-id',
+  'origin',
+  'content-type',
+];
 
 function hostileHeaders(hostile: Hostile): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: hostile.int(4) }, () => [hostile.pick(HEADER_NAMES), headerValue(hostile)]));
+  return Object.fromEntries(
+    Array.from({ length: hostile.int(4) }, () => [hostile.pick(HEADER_NAMES), headerValue(hostile)]),
+  );
 }
 
 export function* topLtvRequests(seed: number): Generator<HostileRequest> {
@@ -136,9 +237,30 @@ export function* topLtvRequests(seed: number): Generator<HostileRequest> {
     let query: string;
     if (roll < 0.55) query = `?limit=${percentEncode(limit)}`;
     else if (roll < 0.7) query = `?limit=${limit}`;
-    else if (roll < 0.9) query = hostile.pick(['?limit=1&limit=2', '?limit[]=1', '?limit[a]=1', '?limit', '?=1', '?&&&', `?limit=5&${percentEncode(hostile.string())}=1`, '?LIMIT=5', '?limit=5#x', '']);
-    else query = hostile.chance(0.5) ? `?limit=${'9'.repeat(1 + hostile.int(8_000))}` : `?${'a=1&'.repeat(1 + hostile.int(1_500))}limit=3`;
-    yield { label: `limit ${JSON.stringify(limit.slice(0, 60))}, query ${JSON.stringify(query.slice(0, 60))}`, method: 'GET', path: `/customers/top-ltv${query}`, headers: hostileHeaders(hostile) };
+    else if (roll < 0.9) {
+      query = hostile.pick([
+        '?limit=1&limit=2',
+        '?limit[]=1',
+        '?limit[a]=1',
+        '?limit',
+        '?=1',
+        '?&&&',
+        `?limit=5&${percentEncode(hostile.string())}=1`,
+        '?LIMIT=5',
+        '?limit=5#x',
+        '',
+      ]);
+    } else {
+      query = hostile.chance(0.5)
+        ? `?limit=${'9'.repeat(1 + hostile.int(8_000))}`
+        : `?${'a=1&'.repeat(1 + hostile.int(1_500))}limit=3`;
+    }
+    yield {
+      label: `limit ${JSON.stringify(limit.slice(0, 60))}, query ${JSON.stringify(query.slice(0, 60))}`,
+      method: 'GET',
+      path: `/customers/top-ltv${query}`,
+      headers: hostileHeaders(hostile),
+    };
   }
 }
 
@@ -148,21 +270,79 @@ export function* healthRequests(seed: number): Generator<HostileRequest> {
     const roll = hostile.random();
     const query = hostile.chance(0.5) ? `?${percentEncode(hostile.string())}=${percentEncode(hostile.string())}` : '';
     const headers = hostileHeaders(hostile);
-    if (roll < 0.6) yield { label: `GET with query ${JSON.stringify(query.slice(0, 60))} and headers ${Object.keys(headers).join(', ')}`, method: 'GET', path: `/health${query}`, headers };
-    else if (roll < 0.8) yield { label: 'GET with a body', method: 'GET', path: `/health${query}`, body: write(hostile.value(2)), headers: { ...headers, 'content-type': 'application/json' }, raw: true };
-    else if (roll < 0.9) yield { label: 'HEAD', method: 'HEAD', path: `/health${query}`, headers };
+    if (roll < 0.6) {
+      yield {
+        label: `GET with query ${JSON.stringify(query.slice(0, 60))} and headers ${Object.keys(headers).join(', ')}`,
+        method: 'GET',
+        path: `/health${query}`,
+        headers,
+      };
+    } else if (roll < 0.8) {
+      yield {
+        label: 'GET with a body',
+        method: 'GET',
+        path: `/health${query}`,
+        body: write(hostile.value(2)),
+        headers: { ...headers, 'content-type': 'application/json' },
+        raw: true,
+      };
+    } else if (roll < 0.9) yield { label: 'HEAD', method: 'HEAD', path: `/health${query}`, headers };
     else {
       const method = hostile.pick(['POST', 'PUT', 'DELETE', 'PATCH']);
-      yield { label: `${method} with a body`, method, path: '/health', body: write(hostile.value(2)), headers: { 'content-type': 'application/json' } };
+      yield {
+        label: `${method} with a body`,
+        method,
+        path: '/health',
+        body: write(hostile.value(2)),
+        headers: { 'content-type': 'application/json' },
+      };
     }
   }
 }
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'PROPFIND', 'SEARCH', 'MKCOL', 'LOCK', 'PURGE', 'REPORT', 'BREW', 'get'];
+const METHODS = [
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'OPTIONS',
+  'HEAD',
+  'PROPFIND',
+  'SEARCH',
+  'MKCOL',
+  'LOCK',
+  'PURGE',
+  'REPORT',
+  'BREW',
+  'get',
+];
 const PATHS = [
-  '/', '/select-voucher/', '/Select-Voucher', '/select-voucher/../health', '//health', '/health/', '/health/..', '/health%00', '/%2e%2e/%2e%2e/etc/passwd',
-  '/../../etc/passwd', '/%', '/%ff', '/.', '/customers', '/customers/top-ltv/extra', '/events/1', '/refresh/', '/admin', '/.env', '/favicon.ico',
-  '/health;jsessionid=1', '*', 'http://evil.example/health', `/${'a'.repeat(10_000)}`, `/${'a/'.repeat(2_000)}`,
+  '/',
+  '/select-voucher/',
+  '/Select-Voucher',
+  '/select-voucher/../health',
+  '//health',
+  '/health/',
+  '/health/..',
+  '/health%00',
+  '/%2e%2e/%2e%2e/etc/passwd',
+  '/../../etc/passwd',
+  '/%',
+  '/%ff',
+  '/.',
+  '/customers',
+  '/customers/top-ltv/extra',
+  '/events/1',
+  '/refresh/',
+  '/admin',
+  '/.env',
+  '/favicon.ico',
+  '/health;jsessionid=1',
+  '*',
+  'http://evil.example/health',
+  `/${'a'.repeat(10_000)}`,
+  `/${'a/'.repeat(2_000)}`,
 ];
 
 /** Unknown routes and methods: known paths changed slightly, random ones, methods no route has, with or without a body. */
@@ -170,18 +350,35 @@ export function* strayRequests(seed: number): Generator<HostileRequest> {
   const hostile = new Hostile(seed);
   for (;;) {
     const method = hostile.pick(METHODS);
-    const path = hostile.chance(0.5) ? hostile.pick(PATHS) : `/${percentEncode(hostile.string(['health', 'select-voucher', 'events', 'refresh']), /[\u0021-\u007e]/)}`;
+    const path = hostile.chance(0.5)
+      ? hostile.pick(PATHS)
+      : `/${percentEncode(hostile.string(['health', 'select-voucher', 'events', 'refresh']), /[\u0021-\u007e]/)}`;
     const body = method !== 'GET' && method !== 'HEAD' && hostile.chance(0.5) ? write(hostile.value(2)) : undefined;
-    yield { label: `${method} ${JSON.stringify(path.slice(0, 60))}${body === undefined ? '' : ' with a body'}`, method, path, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }), raw: true };
+    yield {
+      label: `${method} ${JSON.stringify(path.slice(0, 60))}${body === undefined ? '' : ' with a body'}`,
+      method,
+      path,
+      ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+      raw: true,
+    };
   }
 }
 
 /** Requests Node's HTTP parser refuses before any route sees them, written to the socket as they are. */
 export const MALFORMED_HTTP: [string, string][] = [
   ['a request line that is not HTTP', 'HELLO WORLD\r\n\r\n'],
-  ['a content-length that is not a number', 'POST /select-voucher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}'],
-  ['a broken chunk size', 'POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
-  ['both content-length and chunked', 'POST /refresh HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}'],
+  [
+    'a content-length that is not a number',
+    'POST /select-voucher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}',
+  ],
+  [
+    'a broken chunk size',
+    'POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+  ],
+  [
+    'both content-length and chunked',
+    'POST /refresh HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}',
+  ],
   ['a header without a colon', 'GET /health HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n'],
   ['a NUL in a header', 'GET /health HTTP/1.1\r\nHost: x\r\nX-Hostile: a\u0000b\r\n\r\n'],
   ['headers over 16 KiB', `GET /health HTTP/1.1\r\nHost: x\r\nX-Hostile: ${'a'.repeat(20_000)}\r\n\r\n`],

@@ -17,7 +17,12 @@ export async function send(url: string, hostile: HostileRequest): Promise<Answer
   if (hostile.raw) return sendRaw(url, hostile);
   try {
     const body = hostile.body === undefined ? undefined : Buffer.from(hostile.body);
-    const response = await fetch(`${url}${hostile.path}`, { method: hostile.method, headers: hostile.headers, body, signal: AbortSignal.timeout(ANSWER_WITHIN_MS) });
+    const response = await fetch(`${url}${hostile.path}`, {
+      method: hostile.method,
+      headers: hostile.headers,
+      body,
+      signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
+    });
     return { status: response.status, text: await response.text() };
   } catch (error) {
     return { status: 0, text: String((error as Error).cause ?? error) };
@@ -30,12 +35,15 @@ function sendRaw(url: string, hostile: HostileRequest): Promise<Answer> {
   const body = hostile.body === undefined ? undefined : Buffer.from(hostile.body);
   return new Promise((resolve) => {
     const headers = { ...hostile.headers, ...(body ? { 'content-length': String(body.length) } : {}) };
-    const outgoing = httpRequest({ host: hostname, port, method: hostile.method, path: hostile.path, headers, timeout: ANSWER_WITHIN_MS }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on('error', (error) => resolve({ status: 0, text: error.message }));
-    });
+    const outgoing = httpRequest(
+      { host: hostname, port, method: hostile.method, path: hostile.path, headers, timeout: ANSWER_WITHIN_MS },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        response.on('error', (error) => resolve({ status: 0, text: error.message }));
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${ANSWER_WITHIN_MS} ms`)));
     outgoing.on('error', (error) => resolve({ status: 0, text: error.message }));
     outgoing.end(body);
@@ -54,7 +62,10 @@ export function sendOnSocket(url: string, head: string, bodyBytes = 0, patienceM
     const socket = connect(Number(port), hostname);
     const finish = () => {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
-      resolve({ status, text: status ? received.slice(received.indexOf('\r\n\r\n') + 4) : `no answer: ${received.slice(0, 200)}` });
+      resolve({
+        status,
+        text: status ? received.slice(received.indexOf('\r\n\r\n') + 4) : `no answer: ${received.slice(0, 200)}`,
+      });
       socket.destroy();
     };
     const blanks = Buffer.alloc(64 * 1024, ' ');
@@ -62,7 +73,10 @@ export function sendOnSocket(url: string, head: string, bodyBytes = 0, patienceM
       while (received === '' && sent < bodyBytes && !socket.destroyed) {
         const piece = blanks.subarray(0, Math.min(blanks.length, bodyBytes - sent));
         sent += piece.length;
-        if (!socket.write(piece)) return void socket.once('drain', pump);
+        if (!socket.write(piece)) {
+          socket.once('drain', pump);
+          return;
+        }
       }
     };
     socket.setTimeout(ANSWER_WITHIN_MS, finish);
@@ -80,7 +94,10 @@ export function sendOnSocket(url: string, head: string, bodyBytes = 0, patienceM
 
 /** Text for a failure message: JSON-quoted, every character outside printable ASCII escaped (a TAP stream breaks on U+2028). */
 export function printable(text: string, length = 300): string {
-  return JSON.stringify(text.slice(0, length)).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text.slice(0, length)).replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export interface Failure {
@@ -91,7 +108,12 @@ export interface Failure {
 function hasErrorShape({ status, text }: Answer): boolean {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
-    return body.statusCode === status && typeof body.code === 'string' && typeof body.error === 'string' && typeof body.message === 'string';
+    return (
+      body.statusCode === status &&
+      typeof body.code === 'string' &&
+      typeof body.error === 'string' &&
+      typeof body.message === 'string'
+    );
   } catch {
     return false;
   }
@@ -130,7 +152,9 @@ export class Tally {
     return [...this.statuses]
       .map(([endpoint, counts]) => {
         const sum = [...counts.values()].reduce((a, b) => a + b, 0);
-        const byStatus = [...counts].sort(([a], [b]) => a - b).map(([status, count]) => `${status || 'no answer'} x${count}`);
+        const byStatus = [...counts]
+          .sort(([a], [b]) => a - b)
+          .map(([status, count]) => `${status || 'no answer'} x${count}`);
         const seconds = ((this.milliseconds.get(endpoint) ?? 0) / 1000).toFixed(1);
         return `${endpoint}: ${sum} requests in ${seconds} s; ${byStatus.join(', ')}`;
       })

@@ -54,7 +54,11 @@ export async function startServer(t: Test, config: Config, options: StartOptions
     ...options.env,
   };
   const command = [...(options.wrapper ?? []), process.execPath, 'dist/server.js'];
-  const child = spawn(command[0]!, command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached });
+  const child = spawn(command[0]!, command.slice(1), {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached,
+  });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -68,7 +72,9 @@ export async function startServer(t: Test, config: Config, options: StartOptions
   void exited.then(() => (ended = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    if (ended) throw new Error(`the server ended (exit ${child.exitCode ?? child.signalCode}) before it answered:\n${output}`);
+    if (ended) {
+      throw new Error(`the server ended (exit ${child.exitCode ?? child.signalCode}) before it answered:\n${output}`);
+    }
     if (Date.now() > deadline) throw new Error(`the server did not answer within ${START_TIMEOUT_MS} ms:\n${output}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
@@ -86,7 +92,13 @@ export interface Answer {
 }
 
 /** One request; the body is sent as JSON unless it is already a string (sent as is, with the given content type). */
-export async function request(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function request(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

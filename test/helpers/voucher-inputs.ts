@@ -10,7 +10,12 @@ export const RUN_A: VoucherRow[] = HISTORY;
 /** Run B adds four 8800 vouchers in the seed request's variant ('180+'), so it answers 8800. */
 export const RUN_B: VoucherRow[] = [
   ...HISTORY,
-  ...[1, 2, 3, 4].map((hour) => ({ voucher_amount: 8800, last_order_ts: '2018-01-01 00:00:00+00:00', first_order_ts: '2017-01-01T00:00:00Z', timestamp: `2020-05-20 0${hour}:00:00+00:00` })),
+  ...[1, 2, 3, 4].map((hour) => ({
+    voucher_amount: 8800,
+    last_order_ts: '2018-01-01 00:00:00+00:00',
+    first_order_ts: '2017-01-01T00:00:00Z',
+    timestamp: `2020-05-20 0${hour}:00:00+00:00`,
+  })),
 ];
 
 export const AMOUNT_A = 2640;
@@ -24,7 +29,17 @@ export interface BadInput {
 }
 
 export const BAD_INPUTS: BadInput[] = [
-  { name: 'a corrupt input', write: (path) => writeFile(path, 'PAR1 this is not parquet PAR1'), status: 422, code: 'INPUT_UNREADABLE' },
+  {
+    name: 'a corrupt input',
+    write: (path) => writeFile(path, 'PAR1 this is not parquet PAR1'),
+    status: 422,
+    code: 'INPUT_UNREADABLE',
+  },
   { name: 'a missing input', write: (path) => rm(path, { force: true }), status: 422, code: 'INPUT_NOT_FOUND' },
-  { name: 'an input that fails a data check', write: (path) => writeVoucherParquet(path, [{ voucher_amount: null }]), status: 422, code: 'DATA_CHECK_FAILED' },
+  {
+    name: 'an input that fails a data check',
+    write: (path) => writeVoucherParquet(path, [{ voucher_amount: null }]),
+    status: 422,
+    code: 'DATA_CHECK_FAILED',
+  },
 ];

@@ -78,7 +78,11 @@ export async function refreshWith(t: Test, rows: VoucherRow[]): Promise<Config> 
 export const TODAY = new Date('2020-06-01T12:00:00Z');
 
 /** The app exactly as the server builds it, over the fixture rows, with the clock pinned to TODAY. */
-export async function appWith(t: Test, rows: VoucherRow[], overrides: Partial<Config> = {}): Promise<{ app: FastifyInstance; config: Config }> {
+export async function appWith(
+  t: Test,
+  rows: VoucherRow[],
+  overrides: Partial<Config> = {},
+): Promise<{ app: FastifyInstance; config: Config }> {
   const config = { ...(await fixtureDir(t, rows)), ...overrides };
   const app = await buildApp(config, { clock: () => TODAY });
   t.teardown(() => app.close());
@@ -90,11 +94,21 @@ export async function appWith(t: Test, rows: VoucherRow[], overrides: Partial<Co
  * function serves that run (no worker, no refresh) from its own folder for events. For route tests that
  * read what a refresh produced but never refresh themselves.
  */
-export async function sharedRun(t: Test, rows: VoucherRow[]): Promise<(t: Test) => Promise<{ app: FastifyInstance; config: Config }>> {
+export async function sharedRun(
+  t: Test,
+  rows: VoucherRow[],
+): Promise<(t: Test) => Promise<{ app: FastifyInstance; config: Config }>> {
   const config = await fixtureDir(t, rows);
-  const loaded = await (await import('../../src/pipeline/worker-process.js')).runWorker<Loaded>({
+  const loaded = await (
+    await import('../../src/pipeline/worker-process.js')
+  ).runWorker<Loaded>({
     kind: 'refresh',
-    request: { dbPath: config.DB_PATH, sqlDir: config.SQL_DIR, inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH }, options: {} },
+    request: {
+      dbPath: config.DB_PATH,
+      sqlDir: config.SQL_DIR,
+      inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH },
+      options: {},
+    },
   });
   return async (t) => {
     const own = { ...config, EVENTS_PATH: join(folderOf(t), 'events') };

@@ -11,7 +11,9 @@ const reason = (value: unknown) => {
 
 t.test('the sample events of ltv-events.md are accepted, their time read as UTC', async (t) => {
   for (const event of SEED_EVENTS) t.same(checkEvent(event), { eventAt: event.event_time }, String(event.type));
-  t.same(checkEvent({ ...SEED_EVENTS[0], event_time: '2017-01-06T13:46:46.384+01:00' }), { eventAt: '2017-01-06T12:46:46.384Z' });
+  t.same(checkEvent({ ...SEED_EVENTS[0], event_time: '2017-01-06T13:46:46.384+01:00' }), {
+    eventAt: '2017-01-06T12:46:46.384Z',
+  });
 });
 
 t.test('each broken rule is rejected with its reason', async (t) => {
@@ -23,25 +25,51 @@ t.test('each broken rule is rejected with its reason', async (t) => {
     ['unknown type', { ...good, type: 'REFUND' }, /unknown type "REFUND"/],
     ['missing type', { ...good, type: undefined }, /missing type/],
     ['unknown verb', { ...good, verb: 'DELETE' }, /unknown verb "DELETE" for type ORDER \(expected NEW or UPDATE\)/],
-    ['verb of another type', { ...visit('v1', 'c1', '2017-01-06T12:00:00Z'), verb: 'UPDATE' }, /unknown verb "UPDATE" for type SITE_VISIT/],
+    [
+      'verb of another type',
+      { ...visit('v1', 'c1', '2017-01-06T12:00:00Z'), verb: 'UPDATE' },
+      /unknown verb "UPDATE" for type SITE_VISIT/,
+    ],
     ['missing key', { ...good, key: '' }, /missing key/],
     ['key not a string', { ...good, key: 7 }, /key must be a string, not a number/],
     ['missing event_time', { ...good, event_time: undefined }, /missing event_time/],
     ['unreadable event_time', { ...good, event_time: '06/01/2017' }, /unreadable event_time "06\/01\/2017"/],
     ['impossible date', { ...good, event_time: '2017-02-30T00:00:00Z' }, /unreadable event_time/],
     ['order without customer', { ...good, customer_id: undefined }, /missing customer_id/],
-    ['visit without customer', { ...visit('v1', 'c1', '2017-01-06T12:00:00Z'), customer_id: null }, /missing customer_id/],
+    [
+      'visit without customer',
+      { ...visit('v1', 'c1', '2017-01-06T12:00:00Z'), customer_id: null },
+      /missing customer_id/,
+    ],
     ['order without amount', { ...good, total_amount: undefined }, /missing total_amount/],
-    ['another currency', { ...good, total_amount: '12.34 EUR' }, /"12.34 EUR" is not in USD \(amounts are not converted\)/],
+    [
+      'another currency',
+      { ...good, total_amount: '12.34 EUR' },
+      /"12.34 EUR" is not in USD \(amounts are not converted\)/,
+    ],
     ['amount not N.NN', { ...good, total_amount: '12.3 USD' }, /"12.3 USD" is not an amount like "12.34 USD"/],
-    ['amount a number', { ...good, total_amount: 12.34 }, /total_amount must be a string like "12.34 USD", not a number/],
+    [
+      'amount a number',
+      { ...good, total_amount: 12.34 },
+      /total_amount must be a string like "12.34 USD", not a number/,
+    ],
     ['negative amount', { ...good, total_amount: '-5.00 USD' }, /is not an amount like/],
-    ['last_name not text', { type: 'CUSTOMER', verb: 'NEW', key: 'c1', event_time: '2017-01-06T12:00:00Z', last_name: 5 }, /last_name must be a string/],
+    [
+      'last_name not text',
+      { type: 'CUSTOMER', verb: 'NEW', key: 'c1', event_time: '2017-01-06T12:00:00Z', last_name: 5 },
+      /last_name must be a string/,
+    ],
   ];
   for (const [rule, value, expected] of cases) t.match(reason(value), expected, rule);
 });
 
 t.test('fields the LTV does not read are optional, and extra fields are kept', async (t) => {
-  t.notOk(reason({ type: 'CUSTOMER', verb: 'UPDATE', key: 'c1', event_time: '2017-01-06T12:00:00Z' }), 'a customer without attributes');
-  t.notOk(reason({ ...SEED_EVENTS[2], camera_make: undefined, anything: { nested: [1, 2] } }), 'an image with other fields');
+  t.notOk(
+    reason({ type: 'CUSTOMER', verb: 'UPDATE', key: 'c1', event_time: '2017-01-06T12:00:00Z' }),
+    'a customer without attributes',
+  );
+  t.notOk(
+    reason({ ...SEED_EVENTS[2], camera_make: undefined, anything: { nested: [1, 2] } }),
+    'an image with other fields',
+  );
 });

@@ -15,7 +15,20 @@ async function ltvOf(t: Test, events: unknown[]): Promise<Map<string, CustomerLt
 
 t.test('the sample of ltv-events.md: one order of 12.34 USD and one visit in one week', async (t) => {
   const ltv = await ltvOf(t, SEED_EVENTS);
-  t.same([...ltv.values()], [{ customer_id: '96f55c7d8f42', last_name: 'Smith', ltv: 6416.8, revenue: 12.34, visits: 1, revenue_per_visit: 12.34, visits_per_week: 1 }]);
+  t.same(
+    [...ltv.values()],
+    [
+      {
+        customer_id: '96f55c7d8f42',
+        last_name: 'Smith',
+        ltv: 6416.8,
+        revenue: 12.34,
+        visits: 1,
+        revenue_per_visit: 12.34,
+        visits_per_week: 1,
+      },
+    ],
+  );
 });
 
 t.test("an order's latest version counts, whatever the order of arrival", async (t) => {
@@ -29,7 +42,10 @@ t.test("an order's latest version counts, whatever the order of arrival", async 
 });
 
 t.test('an UPDATE at the same instant as its NEW wins', async (t) => {
-  const ltv = await ltvOf(t, [order('o1', 'c1', '2017-01-03T10:00:00Z', '20.00 USD', 'UPDATE'), order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD')]);
+  const ltv = await ltvOf(t, [
+    order('o1', 'c1', '2017-01-03T10:00:00Z', '20.00 USD', 'UPDATE'),
+    order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'),
+  ]);
   t.equal(ltv.get('c1')?.revenue, 20);
 });
 
@@ -41,16 +57,28 @@ t.test('a resent event counts once', async (t) => {
 
 t.test('weeks run Monday to Sunday in UTC, and a partial week counts whole', async (t) => {
   // Sunday 23:30 UTC and Monday 00:30 UTC: two weeks (east of UTC both are Monday, one week).
-  const acrossMonday = await ltvOf(t, [visit('v1', 'c1', '2017-01-01T23:30:00Z'), visit('v2', 'c1', '2017-01-02T00:30:00Z')]);
+  const acrossMonday = await ltvOf(t, [
+    visit('v1', 'c1', '2017-01-01T23:30:00Z'),
+    visit('v2', 'c1', '2017-01-02T00:30:00Z'),
+  ]);
   t.equal(acrossMonday.get('c1')?.visits_per_week, 1, '2 visits over 2 weeks');
   // Wednesday to the next Tuesday: 7 days, but two calendar weeks.
-  const wedToTue = await ltvOf(t, [visit('v1', 'c1', '2017-01-04T12:00:00Z'), visit('v2', 'c1', '2017-01-10T12:00:00Z')]);
+  const wedToTue = await ltvOf(t, [
+    visit('v1', 'c1', '2017-01-04T12:00:00Z'),
+    visit('v2', 'c1', '2017-01-10T12:00:00Z'),
+  ]);
   t.equal(wedToTue.get('c1')?.visits_per_week, 1);
   // Monday 00:00 to Sunday 23:59:59.999: one week.
-  const oneWeek = await ltvOf(t, [visit('v1', 'c1', '2017-01-02T00:00:00.000Z'), visit('v2', 'c1', '2017-01-08T23:59:59.999Z')]);
+  const oneWeek = await ltvOf(t, [
+    visit('v1', 'c1', '2017-01-02T00:00:00.000Z'),
+    visit('v2', 'c1', '2017-01-08T23:59:59.999Z'),
+  ]);
   t.equal(oneWeek.get('c1')?.visits_per_week, 2);
   // An offset is read as such: 2017-01-02T00:30+01:00 is Sunday 23:30 UTC, the same week as the other visit.
-  const offset = await ltvOf(t, [visit('v1', 'c1', '2017-01-02T00:30:00+01:00'), visit('v2', 'c1', '2017-01-01T10:00:00Z')]);
+  const offset = await ltvOf(t, [
+    visit('v1', 'c1', '2017-01-02T00:30:00+01:00'),
+    visit('v2', 'c1', '2017-01-01T10:00:00Z'),
+  ]);
   t.equal(offset.get('c1')?.visits_per_week, 2);
 });
 
@@ -80,16 +108,26 @@ t.test("a customer's latest name is shown; a customer known only from its orders
 });
 
 t.test("an order moved to another customer counts for the latest version's customer", async (t) => {
-  const ltv = await ltvOf(t, [order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'), order('o1', 'c2', '2017-01-04T10:00:00Z', '10.00 USD', 'UPDATE')]);
+  const ltv = await ltvOf(t, [
+    order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'),
+    order('o1', 'c2', '2017-01-04T10:00:00Z', '10.00 USD', 'UPDATE'),
+  ]);
   t.equal(ltv.get('c1')?.revenue ?? 0, 0);
   t.equal(ltv.get('c2')?.revenue, 10);
 });
 
 t.test('money is rounded half up to the cent, never through floating point', async (t) => {
   // 0.01 USD over 16 weeks: 52 * 0.01 / 16 * 10 = 0.325 -> 0.33.
-  const ltv = await ltvOf(t, [order('o1', 'c1', '2017-01-02T10:00:00Z', '0.01 USD'), visit('v1', 'c9', '2017-04-23T10:00:00Z')]);
+  const ltv = await ltvOf(t, [
+    order('o1', 'c1', '2017-01-02T10:00:00Z', '0.01 USD'),
+    visit('v1', 'c9', '2017-04-23T10:00:00Z'),
+  ]);
   t.equal(ltv.get('c1')?.ltv, 0.33);
-  const perVisit = await ltvOf(t, [order('o1', 'c1', '2017-01-02T10:00:00Z', '0.05 USD'), visit('v1', 'c1', '2017-01-02T10:00:00Z'), visit('v2', 'c1', '2017-01-02T11:00:00Z')]);
+  const perVisit = await ltvOf(t, [
+    order('o1', 'c1', '2017-01-02T10:00:00Z', '0.05 USD'),
+    visit('v1', 'c1', '2017-01-02T10:00:00Z'),
+    visit('v2', 'c1', '2017-01-02T11:00:00Z'),
+  ]);
   t.equal(perVisit.get('c1')?.revenue_per_visit, 0.03, '0.025 -> 0.03');
 });
 
@@ -100,24 +138,40 @@ t.test('top X: highest LTV first, equal LTVs by customer id, every customer when
     order('o3', 'c', '2017-01-03T10:00:00Z', '30.00 USD'),
   ];
   const file = await eventFile(t, events);
-  t.same((await topLtvFromFile(file, 2, 'sql')).customers.map((row) => row.customer_id), ['c', 'a']);
-  t.same((await topLtvFromFile(file, 50, 'sql')).customers.map((row) => row.customer_id), ['c', 'a', 'b']);
+  t.same(
+    (await topLtvFromFile(file, 2, 'sql')).customers.map((row) => row.customer_id),
+    ['c', 'a'],
+  );
+  t.same(
+    (await topLtvFromFile(file, 50, 'sql')).customers.map((row) => row.customer_id),
+    ['c', 'a', 'b'],
+  );
 });
 
 t.test('rejected events change nothing and are listed with their index', async (t) => {
   const { customers, rejected } = await topLtvFromFile(
-    await eventFile(t, [order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'), order('o2', 'c1', '2017-01-03T10:00:00Z', '50.00 EUR'), 'oops']),
+    await eventFile(t, [
+      order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'),
+      order('o2', 'c1', '2017-01-03T10:00:00Z', '50.00 EUR'),
+      'oops',
+    ]),
     10,
     'sql',
   );
   t.match(customers, [{ customer_id: 'c1', revenue: 10 }]);
-  t.match(rejected, [{ index: 1, reason: /not in USD/ }, { index: 2, reason: /must be a JSON object/ }]);
+  t.match(rejected, [
+    { index: 1, reason: /not in USD/ },
+    { index: 2, reason: /must be a JSON object/ },
+  ]);
 });
 
 t.test('a file DuckDB cannot split (a broken array, a byte-order mark) still counts its readable events', async (t) => {
   const good = JSON.stringify(order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'));
   const brokenArray = join(folderOf(t), 'broken.json');
-  await writeFile(brokenArray, `[${good},\n{"type":,},\n${JSON.stringify(order('o2', 'c1', '2017-01-03T10:00:00Z', '5.00 USD'))}]`);
+  await writeFile(
+    brokenArray,
+    `[${good},\n{"type":,},\n${JSON.stringify(order('o2', 'c1', '2017-01-03T10:00:00Z', '5.00 USD'))}]`,
+  );
   const broken = await topLtvFromFile(brokenArray, 10, 'sql');
   t.match(broken.customers, [{ customer_id: 'c1', revenue: 15 }]);
   t.match(broken.rejected, [{ index: 1, reason: 'not valid JSON' }]);

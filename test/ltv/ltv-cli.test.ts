@@ -7,7 +7,10 @@ import { appWith, folderOf } from '../helpers/warehouse.js';
 import { SEED_EVENTS, eventFile, order, visit } from './fixtures.js';
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+  spawnSync(process.execPath, ['dist/cli.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+  });
 
 /** Out-of-order and stale updates, a resend, another currency, malformed events, and a Sunday-night start. */
 const MESSY = [
@@ -24,16 +27,38 @@ const MESSY = [
 ];
 // Weeks: Sunday 2017-01-01 to Monday 2017-01-09 touches three UTC weeks.
 const MESSY_TOP = [
-  { customer_id: 'c1', last_name: null, ltv: 6933.33, revenue: 40, visits: 1, revenue_per_visit: 40, visits_per_week: 0.3333 },
-  { customer_id: 'c2', last_name: null, ltv: 4333.33, revenue: 25, visits: 1, revenue_per_visit: 25, visits_per_week: 0.3333 },
+  {
+    customer_id: 'c1',
+    last_name: null,
+    ltv: 6933.33,
+    revenue: 40,
+    visits: 1,
+    revenue_per_visit: 40,
+    visits_per_week: 0.3333,
+  },
+  {
+    customer_id: 'c2',
+    last_name: null,
+    ltv: 4333.33,
+    revenue: 25,
+    visits: 1,
+    revenue_per_visit: 25,
+    visits_per_week: 0.3333,
+  },
 ];
 
 t.test('ltv top X --events FILE: a table, or JSON alone on stdout; rejections on stderr', async (t) => {
   const file = await eventFile(t, MESSY);
   const table = cli(['ltv', 'top', '5', '--events', file]);
   t.equal(table.status, 0, table.stderr);
-  t.match(table.stdout, /customer_id\s+last_name\s+ltv\s+revenue\s+visits\s+revenue_per_visit\s+visits_per_week\n[- ]+\nc1\s+NULL\s+6933\.33\s+40\.00\s+1\s+40\.00\s+0\.3333\nc2 /);
-  t.match(table.stderr, /3 event\(s\) rejected:\n {2}event 0: an event must be a JSON object[^\n]*\n {2}event 5: total_amount "30.00 EUR" is not in USD[^\n]*\n {2}event 9: missing customer_id/);
+  t.match(
+    table.stdout,
+    /customer_id\s+last_name\s+ltv\s+revenue\s+visits\s+revenue_per_visit\s+visits_per_week\n[- ]+\nc1\s+NULL\s+6933\.33\s+40\.00\s+1\s+40\.00\s+0\.3333\nc2 /,
+  );
+  t.match(
+    table.stderr,
+    /3 event\(s\) rejected:\n {2}event 0: an event must be a JSON object[^\n]*\n {2}event 5: total_amount "30.00 EUR" is not in USD[^\n]*\n {2}event 9: missing customer_id/,
+  );
   const json = cli(['ltv', 'top', '5', '--events', file, '--json']);
   t.equal(json.status, 0);
   t.same(JSON.parse(json.stdout), MESSY_TOP, 'stdout is exactly the JSON');
@@ -91,7 +116,10 @@ t.test('through npm run, as the README shows it, standard output is still the JS
   const file = await eventFile(t, MESSY);
   // As from a user's shell: without the npm_config_loglevel that `npm test --loglevel=...` passes down.
   const { npm_config_loglevel: _loglevel, ...env } = process.env;
-  const npm = spawnSync('npm', ['run', 'ltv', '--', 'top', '5', '--events', file, '--json'], { encoding: 'utf8', env: { ...env, LOG_LEVEL: 'silent' } });
+  const npm = spawnSync('npm', ['run', 'ltv', '--', 'top', '5', '--events', file, '--json'], {
+    encoding: 'utf8',
+    env: { ...env, LOG_LEVEL: 'silent' },
+  });
   t.equal(npm.status, 0, npm.stderr);
   t.same(JSON.parse(npm.stdout), MESSY_TOP);
 });

@@ -16,25 +16,85 @@ import { order, visit } from './fixtures.js';
 
 const base = order('o1', 'c1', '2017-01-06T12:46:46.384Z', '12.34 USD');
 const times = [
-  '2017-01-06T12:46:46.384Z', '2017-01-06T12:46:46Z', '2017-01-06T12:46Z', '2017-01-06', '2017-01-06 12:46:46', '2017-01-06t12:46:46z',
-  '2017-01-06T12:46:46.384+05:30', '2017-01-06T12:46:46.384+0530', '2017-01-06T12:46:46-05', '2017-01-06T12:46:46.384 Z', '2017-01-06 +01:00',
-  ' 2017-01-06T12:46:46Z ', '2017-01-06T12:46:46.123456789Z', '2017-01-06T12:46:46.1234567890Z', '2017-01-06T12:46:46.Z', '2017-01-06T',
-  '2017-01-06T24:00:00Z', '2017-01-06T23:60:00Z', '2017-01-06T23:59:60Z', '2016-02-29T10:00:00Z', '2017-02-29T10:00:00Z', '2017-13-01T00:00:00Z',
-  '0999-01-06T00:00:00Z', '2017-1-6T12:46:46Z', '20170106T124646Z', '2017-01-06T12:46:46+24:00', '2017-01-06T12:46:46+05:60', 'yesterday', '',
+  '2017-01-06T12:46:46.384Z',
+  '2017-01-06T12:46:46Z',
+  '2017-01-06T12:46Z',
+  '2017-01-06',
+  '2017-01-06 12:46:46',
+  '2017-01-06t12:46:46z',
+  '2017-01-06T12:46:46.384+05:30',
+  '2017-01-06T12:46:46.384+0530',
+  '2017-01-06T12:46:46-05',
+  '2017-01-06T12:46:46.384 Z',
+  '2017-01-06 +01:00',
+  ' 2017-01-06T12:46:46Z ',
+  '2017-01-06T12:46:46.123456789Z',
+  '2017-01-06T12:46:46.1234567890Z',
+  '2017-01-06T12:46:46.Z',
+  '2017-01-06T',
+  '2017-01-06T24:00:00Z',
+  '2017-01-06T23:60:00Z',
+  '2017-01-06T23:59:60Z',
+  '2016-02-29T10:00:00Z',
+  '2017-02-29T10:00:00Z',
+  '2017-13-01T00:00:00Z',
+  '0999-01-06T00:00:00Z',
+  '2017-1-6T12:46:46Z',
+  '20170106T124646Z',
+  '2017-01-06T12:46:46+24:00',
+  '2017-01-06T12:46:46+05:60',
+  'yesterday',
+  '',
   // JavaScript's trim() strips these, SQL's trim() does not: both must refuse them.
-  '\t2017-01-06T12:46:46Z', '2017-01-06T12:46:46Z\n', '\u20282017-01-06T12:46:46Z', '2017-01-06T12:46:46Z\ufeff', '\u00a02017-01-06T12:46:46Z',
+  '\t2017-01-06T12:46:46Z',
+  '2017-01-06T12:46:46Z\n',
+  '\u20282017-01-06T12:46:46Z',
+  '2017-01-06T12:46:46Z\ufeff',
+  '\u00a02017-01-06T12:46:46Z',
 ];
-const amounts = ['0.00 USD', '1.5 USD', '12.34 usd', '12.34 EUR', '12.34 eur', ' 12.34 USD', '12.34  USD', '1e3 USD', '-1.00 USD', '999999999999999.99 USD', '1000000000000000.00 USD', '12.34', 12.34, null, ''];
+const amounts = [
+  '0.00 USD',
+  '1.5 USD',
+  '12.34 usd',
+  '12.34 EUR',
+  '12.34 eur',
+  ' 12.34 USD',
+  '12.34  USD',
+  '1e3 USD',
+  '-1.00 USD',
+  '999999999999999.99 USD',
+  '1000000000000000.00 USD',
+  '12.34',
+  12.34,
+  null,
+  '',
+];
 const kinds: unknown[] = [7, true, { a: 1 }, [1], null, '', 'x'];
 const EVENTS: unknown[] = [
   ...times.map((event_time) => ({ ...base, event_time })),
   ...amounts.map((total_amount) => ({ ...base, total_amount })),
-  ...kinds.flatMap((value) => ['type', 'verb', 'key', 'event_time', 'customer_id', 'last_name'].map((field) => ({ ...base, [field]: value }))),
-  ...kinds.map((value) => ({ type: 'CUSTOMER', verb: 'NEW', key: 'c1', event_time: '2017-01-06T12:00:00Z', last_name: value })),
+  ...kinds.flatMap((value) =>
+    ['type', 'verb', 'key', 'event_time', 'customer_id', 'last_name'].map((field) => ({ ...base, [field]: value })),
+  ),
+  ...kinds.map((value) => ({
+    type: 'CUSTOMER',
+    verb: 'NEW',
+    key: 'c1',
+    event_time: '2017-01-06T12:00:00Z',
+    last_name: value,
+  })),
   { type: 'CUSTOMER', verb: 'NEW', key: 'c1', event_time: '2017-01-06T12:00:00Z' },
   { ...visit('v1', 'c1', '2017-01-06T12:00:00Z'), verb: 'UPDATE' },
-  { ...base, type: 'ORDER ' }, { ...base, type: 'order' }, { ...base, type: 'R\u00e9FUND "x"' }, { ...base, key: 'k\u00e9y "quoted" \\ back' },
-  42, 'a string', null, [base], true, {},
+  { ...base, type: 'ORDER ' },
+  { ...base, type: 'order' },
+  { ...base, type: 'R\u00e9FUND "x"' },
+  { ...base, key: 'k\u00e9y "quoted" \\ back' },
+  42,
+  'a string',
+  null,
+  [base],
+  true,
+  {},
 ];
 
 t.test('ingest and the SQL give every event the same verdict and reason', async (t) => {
@@ -45,7 +105,10 @@ t.test('ingest and the SQL give every event the same verdict and reason', async 
   EVENTS.forEach((event, index) => {
     const verdict = checkEvent(event);
     // Non-ASCII escaped: a raw U+2028 in an assertion's name would break tap's output.
-    const described = JSON.stringify(event).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const described = JSON.stringify(event).replace(
+      /[^\x20-\x7e]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     t.equal(bySql.get(index), 'reason' in verdict ? verdict.reason : undefined, `#${index} ${described}`);
   });
   t.match(bySql.get(EVENTS.length), /^not valid JSON/);
@@ -56,8 +119,21 @@ t.test('every event ingest accepts, the SQL accepts with the same time', async (
   const store = await EventStore.open(dir);
   const accepted = EVENTS.filter((event) => !('reason' in checkEvent(event)));
   const unique = accepted.map((event, i) => ({ ...(event as object), key: `k${i}` }));
-  t.match(await ingest(store, unique.map((value, index) => ({ index, value }))), { accepted: unique.length, rejected: [] });
+  t.match(
+    await ingest(
+      store,
+      unique.map((value, index) => ({ index, value })),
+    ),
+    { accepted: unique.length, rejected: [] },
+  );
   // The run fails on the check stored_events_agree if the SQL rejects a stored event or reads another time.
-  const count = await runInMemory([ltvPipeline], { sqlDir: 'sql', inputs: { ltv: dir } }, async (connection) => (await connection.runAndReadAll('select count(*)::integer as n from int_events where rejection_reason is null')).getRowObjects()[0]?.n);
+  const count = await runInMemory(
+    [ltvPipeline],
+    { sqlDir: 'sql', inputs: { ltv: dir } },
+    async (connection) =>
+      (
+        await connection.runAndReadAll('select count(*)::integer as n from int_events where rejection_reason is null')
+      ).getRowObjects()[0]?.n,
+  );
   t.equal(count, unique.length);
 });

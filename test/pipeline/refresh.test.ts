@@ -10,18 +10,39 @@ import { HISTORY, SEED_REQUEST } from '../vouchers/fixtures.js';
 const select = async (app: FastifyInstance, changes: Record<string, unknown> = {}) =>
   (await app.inject({ method: 'POST', url: '/select-voucher', payload: { ...SEED_REQUEST, ...changes } })).json();
 
-const refresh = (app: FastifyInstance, payload?: object) => app.inject({ method: 'POST', url: '/refresh', ...(payload ? { payload } : {}) });
+const refresh = (app: FastifyInstance, payload?: object) =>
+  app.inject({ method: 'POST', url: '/refresh', ...(payload ? { payload } : {}) });
 
 t.test('a refresh answers its run summary and is served as soon as it returns', async (t) => {
   const { app, config } = await appWith(t, HISTORY);
   const before = await select(app);
-  await writeVoucherParquet(config.DATA_PATH, [...HISTORY, ...[1, 2, 3, 4].map((hour) => ({ voucher_amount: 8800, last_order_ts: '2018-01-01 00:00:00+00:00', first_order_ts: '2017-01-01T00:00:00Z', timestamp: `2020-05-20 0${hour}:00:00+00:00` }))]);
+  await writeVoucherParquet(config.DATA_PATH, [
+    ...HISTORY,
+    ...[1, 2, 3, 4].map((hour) => ({
+      voucher_amount: 8800,
+      last_order_ts: '2018-01-01 00:00:00+00:00',
+      first_order_ts: '2017-01-01T00:00:00Z',
+      timestamp: `2020-05-20 0${hour}:00:00+00:00`,
+    })),
+  ]);
   const response = await refresh(app);
   t.equal(response.statusCode, 200, response.body);
   const summary = response.json();
-  t.match(summary, { status: 'succeeded', rows_read: 10, rows_kept: 10, rows_rejected: 0, input_path: config.DATA_PATH, sql_checksum: /^[0-9a-f]{64}$/ });
+  t.match(summary, {
+    status: 'succeeded',
+    rows_read: 10,
+    rows_kept: 10,
+    rows_rejected: 0,
+    input_path: config.DATA_PATH,
+    sql_checksum: /^[0-9a-f]{64}$/,
+  });
   t.not(summary.run_id, before.run_id);
-  t.match(await select(app), { voucher_amount: 8800, basis: 'segment', segment_variant: '180+', run_id: summary.run_id });
+  t.match(await select(app), {
+    voucher_amount: 8800,
+    basis: 'segment',
+    segment_variant: '180+',
+    run_id: summary.run_id,
+  });
   const health = (await app.inject({ method: 'GET', url: '/health' })).json();
   t.match(health, { status: 'ok', run_id: summary.run_id, refreshing: false });
 });
@@ -48,7 +69,11 @@ t.test('a failed refresh says why and leaves the served answers and the warehous
     t.match(response.json(), { code, message }, name);
     t.same(await select(app), served, `${name}: the same answer from the same run`);
     t.ok(fileBefore.equals(await readFile(config.DB_PATH)), `${name}: the warehouse file is unchanged`);
-    t.same((await readdir(join(config.DB_PATH, '..'))).filter((name) => name.includes('.building-')), [], `${name}: no build file is left behind`);
+    t.same(
+      (await readdir(join(config.DB_PATH, '..'))).filter((name) => name.includes('.building-')),
+      [],
+      `${name}: no build file is left behind`,
+    );
   };
 
   await rm(config.DATA_PATH);
@@ -74,7 +99,13 @@ t.test('a data check that fails stops the refresh', async (t) => {
   const { app } = await appWith(t, HISTORY, { SQL_DIR: sqlDir });
   const served = await select(app);
   const definitions = join(sqlDir, 'vouchers', '060_segment_definitions.sql');
-  await writeFile(definitions, (await readFile(definitions, 'utf8')).replace("'5-13',    'total_orders',          5,", "'5-13',    'total_orders',          4,"));
+  await writeFile(
+    definitions,
+    (await readFile(definitions, 'utf8')).replace(
+      "'5-13',    'total_orders',          5,",
+      "'5-13',    'total_orders',          4,",
+    ),
+  );
   const response = await refresh(app);
   t.equal(response.statusCode, 422);
   t.match(response.json(), { code: 'DATA_CHECK_FAILED', message: /definitions_do_not_overlap/ });
@@ -104,8 +135,14 @@ t.test('a segment bound changed in SQL reaches both the pipeline and the API aft
   await writeFile(
     definitions,
     text
-      .replace("('frequent_segment', '0-4',     'total_orders',          0,   4)", "('frequent_segment', '0-5',     'total_orders',          0,   5)")
-      .replace("('frequent_segment', '5-13',    'total_orders',          5,   13)", "('frequent_segment', '6-13',    'total_orders',          6,   13)"),
+      .replace(
+        "('frequent_segment', '0-4',     'total_orders',          0,   4)",
+        "('frequent_segment', '0-5',     'total_orders',          0,   5)",
+      )
+      .replace(
+        "('frequent_segment', '5-13',    'total_orders',          5,   13)",
+        "('frequent_segment', '6-13',    'total_orders',          6,   13)",
+      ),
   );
   t.equal((await refresh(app)).statusCode, 200);
   t.match(await select(app, fiveOrders), { segment_variant: '0-5', voucher_amount: 2640 });
@@ -129,5 +166,8 @@ t.test('the service starts from an existing warehouse and removes builds a crash
   await rm(config.DATA_PATH);
   const { app: restarted } = await appWith(t, [], { DB_PATH: config.DB_PATH });
   t.same(await select(restarted), served, 'the same run is served without rebuilding');
-  t.same((await readdir(join(config.DB_PATH, '..'))).filter((name) => name.includes('.building-')), []);
+  t.same(
+    (await readdir(join(config.DB_PATH, '..'))).filter((name) => name.includes('.building-')),
+    [],
+  );
 });

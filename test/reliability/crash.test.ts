@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import type { Config } from '../../src/config.js';
-import { seededRandom } from '../../src/ltv/sample.js';
+import { seededRandom } from '../../src/samples/random.js';
 import { request, startServer, STRESS, type ServerProcess } from '../helpers/server-process.js';
 import { writeVoucherParquet } from '../helpers/voucher-parquet.js';
 import { fixtureDir, readWarehouse } from '../helpers/warehouse.js';
@@ -51,7 +51,10 @@ t.test('SIGKILL during refreshes: the restarted server serves the last good ware
     if (answered?.status === 200) amountOfRun.set(answered.body.run_id, amount);
 
     server = await start(t, config);
-    const [latest] = await readWarehouse<{ run_id: string }>(config.DB_PATH, 'select run_id from pipeline_runs order by finished_at desc limit 1');
+    const [latest] = await readWarehouse<{ run_id: string }>(
+      config.DB_PATH,
+      'select run_id from pipeline_runs order by finished_at desc limit 1',
+    );
     // A refresh killed after its swap (answered or not) is the new last good warehouse.
     if (latest && !amountOfRun.has(latest.run_id)) amountOfRun.set(latest.run_id, amount);
     if (latest && latest.run_id !== served) swapped++;
@@ -62,7 +65,9 @@ t.test('SIGKILL during refreshes: the restarted server serves the last good ware
     const leftovers = (await readdir(dirname(config.DB_PATH))).filter((name) => /\.building-|refresh-lock/.test(name));
     t.same(leftovers, [], `kill ${kill_}: no build file or lock is left`);
   }
-  t.comment(`${KILLS} kills during refreshes of about ${refreshMs.toFixed(0)} ms; ${swapped} had swapped the new warehouse in before the kill`);
+  t.comment(
+    `${KILLS} kills during refreshes of about ${refreshMs.toFixed(0)} ms; ${swapped} had swapped the new warehouse in before the kill`,
+  );
 });
 
 t.test('SIGKILL during ingest: every acknowledged event survives, and no partial file is left', async (t) => {
@@ -74,7 +79,9 @@ t.test('SIGKILL during ingest: every acknowledged event survives, and no partial
   const batch = () =>
     Array.from({ length: 100 }, () => {
       const n = next++;
-      return n % 2 === 0 ? customer(`crash-${n}`, '2017-01-02T10:00:00Z') : order(`crash-${n}`, `crash-${n - 1}`, '2017-01-02T11:00:00Z', `${(n % 997) + 1}.00 USD`);
+      return n % 2 === 0
+        ? customer(`crash-${n}`, '2017-01-02T10:00:00Z')
+        : order(`crash-${n}`, `crash-${n - 1}`, '2017-01-02T11:00:00Z', `${(n % 997) + 1}.00 USD`);
     });
   for (let kill_ = 0; kill_ < KILLS; kill_++) {
     const server = await start(t, config);
@@ -113,5 +120,7 @@ t.test('SIGKILL during ingest: every acknowledged event survives, and no partial
   const refreshed = await request(server.url, 'POST', '/refresh');
   t.equal(refreshed.status, 200, 'the store survived whole: a refresh reads every file');
   t.ok(refreshed.body.events_read >= acknowledged.length);
-  t.comment(`${KILLS} kills during ingest: ${acknowledged.length} events acknowledged, 0 lost, ${cut} requests cut by a kill`);
+  t.comment(
+    `${KILLS} kills during ingest: ${acknowledged.length} events acknowledged, 0 lost, ${cut} requests cut by a kill`,
+  );
 });

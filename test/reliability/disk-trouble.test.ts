@@ -38,14 +38,29 @@ async function serverOnSmallDisk(t: Test): Promise<SmallDisk> {
   const disk = join(folderOf(t), 'disk');
   mkdirSync(disk);
   const mountThenRun = 'mount -t tmpfs -o size="$1" tmpfs "$2" && shift 2 && exec "$@"';
-  const server = await startServer(t, { ...config, DB_PATH: join(disk, 'warehouse.duckdb'), EVENTS_PATH: join(disk, 'events') }, {
-    wrapper: ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', mountThenRun, 'sh', DISK_SIZE, disk],
-  });
+  const server = await startServer(
+    t,
+    { ...config, DB_PATH: join(disk, 'warehouse.duckdb'), EVENTS_PATH: join(disk, 'events') },
+    {
+      wrapper: ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', mountThenRun, 'sh', DISK_SIZE, disk],
+    },
+  );
   const pid = String(server.child.pid);
   return {
     server,
     inside: (name = '') => join(`/proc/${pid}/root`, disk, name),
-    remount: (mode) => execFileSync('nsenter', ['-t', pid, '-U', '-m', '--preserve-credentials', 'mount', '-o', `remount,${mode}`, disk]),
+    remount: (mode) =>
+      execFileSync('nsenter', [
+        '-t',
+        pid,
+        '-U',
+        '-m',
+        '--preserve-credentials',
+        'mount',
+        '-o',
+        `remount,${mode}`,
+        disk,
+      ]),
   };
 }
 
@@ -67,9 +82,13 @@ async function fill(path: (name: string) => string, spare: number): Promise<void
 const select = (server: ServerProcess) => request(server.url, 'POST', '/select-voucher', SEED_REQUEST);
 const topLtv = (server: ServerProcess) => request(server.url, 'GET', '/customers/top-ltv?limit=1000');
 const leftovers = async (disk: SmallDisk) =>
-  [...(await readdir(disk.inside())), ...(await readdir(disk.inside('events')))].filter((name) => /\.building-|refresh-lock|\.tmp$/.test(name));
+  [...(await readdir(disk.inside())), ...(await readdir(disk.inside('events')))].filter((name) =>
+    /\.building-|refresh-lock|\.tmp$/.test(name),
+  );
 
-const skip = namespacesWork() ? false : 'this kernel does not allow user namespaces, so no private tmpfs can be mounted';
+const skip = namespacesWork()
+  ? false
+  : 'this kernel does not allow user namespaces, so no private tmpfs can be mounted';
 
 t.test('a full disk during a refresh and an ingest: 507, the old answers served, nothing lost', { skip }, async (t) => {
   const disk = await serverOnSmallDisk(t);
@@ -83,7 +102,10 @@ t.test('a full disk during a refresh and an ingest: 507, the old answers served,
   t.equal(refresh.status, 507, JSON.stringify(refresh.body));
   t.match(refresh.body, { code: 'WAREHOUSE_WRITE_FAILED', message: /space/i });
   t.same(await select(server), served, 'the old answer is still served');
-  t.match((await request(server.url, 'GET', '/health')).body, { run_id: served.body.run_id, last_refresh_failure: { code: 'WAREHOUSE_WRITE_FAILED' } });
+  t.match((await request(server.url, 'GET', '/health')).body, {
+    run_id: served.body.run_id,
+    last_refresh_failure: { code: 'WAREHOUSE_WRITE_FAILED' },
+  });
   // The failed refresh gave its space back: a batch of several MB still cannot fit.
   const more = Array.from({ length: 20_000 }, (_, n) => customer(`full-${n}`, '2017-01-02T10:00:00Z'));
   const ingest = await request(server.url, 'POST', '/events', more);
@@ -96,25 +118,33 @@ t.test('a full disk during a refresh and an ingest: 507, the old answers served,
   const again = await request(server.url, 'POST', '/refresh');
   t.equal(again.status, 200, 'a refresh works again once there is space');
   t.equal((await select(server)).body.run_id, again.body.run_id);
-  t.equal((await request(server.url, 'POST', '/events', more)).body.accepted, more.length, 'so does the ingest the full disk refused');
+  t.equal(
+    (await request(server.url, 'POST', '/events', more)).body.accepted,
+    more.length,
+    'so does the ingest the full disk refused',
+  );
 });
 
-t.test('a read-only warehouse folder: 507, the old answers served, and back to normal once writable', { skip }, async (t) => {
-  const disk = await serverOnSmallDisk(t);
-  const { server } = disk;
-  const served = await select(server);
-  disk.remount('ro');
-  const refresh = await request(server.url, 'POST', '/refresh');
-  t.equal(refresh.status, 507, JSON.stringify(refresh.body));
-  t.match(refresh.body, { code: 'WAREHOUSE_WRITE_FAILED', message: /read-only/i });
-  t.same(await select(server), served, 'the old answer is still served');
-  const ingest = await request(server.url, 'POST', '/events', SEED_EVENTS);
-  t.equal(ingest.status, 507);
-  t.match(ingest.body, { code: 'EVENTS_NOT_STORED', message: /read-only/i });
+t.test(
+  'a read-only warehouse folder: 507, the old answers served, and back to normal once writable',
+  { skip },
+  async (t) => {
+    const disk = await serverOnSmallDisk(t);
+    const { server } = disk;
+    const served = await select(server);
+    disk.remount('ro');
+    const refresh = await request(server.url, 'POST', '/refresh');
+    t.equal(refresh.status, 507, JSON.stringify(refresh.body));
+    t.match(refresh.body, { code: 'WAREHOUSE_WRITE_FAILED', message: /read-only/i });
+    t.same(await select(server), served, 'the old answer is still served');
+    const ingest = await request(server.url, 'POST', '/events', SEED_EVENTS);
+    t.equal(ingest.status, 507);
+    t.match(ingest.body, { code: 'EVENTS_NOT_STORED', message: /read-only/i });
 
-  disk.remount('rw');
-  const again = await request(server.url, 'POST', '/refresh');
-  t.equal(again.status, 200);
-  t.equal((await select(server)).body.run_id, again.body.run_id);
-  t.equal((await request(server.url, 'POST', '/events', SEED_EVENTS)).body.accepted, 4);
-});
+    disk.remount('rw');
+    const again = await request(server.url, 'POST', '/refresh');
+    t.equal(again.status, 200);
+    t.equal((await select(server)).body.run_id, again.body.run_id);
+    t.equal((await request(server.url, 'POST', '/events', SEED_EVENTS)).body.accepted, 4);
+  },
+);

@@ -25,16 +25,27 @@ const nextLine = async (stream: NodeJS.ReadableStream) => String((await once(str
 t.test('a process holding the warehouse open read-only does not block a refresh', async (t) => {
   const config = await fixtureDir(t, RUN_A);
   const server = await startServer(t, config);
-  const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLDER], { env: { ...process.env, DB_PATH: config.DB_PATH }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLDER], {
+    env: { ...process.env, DB_PATH: config.DB_PATH },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   t.teardown(() => holder.kill('SIGKILL'));
   t.equal(await nextLine(holder.stdout), 'runs 1', 'the reader has the warehouse open');
 
   const refreshed = await request(server.url, 'POST', '/refresh');
   t.equal(refreshed.status, 200, 'the refresh is not blocked by the reader');
-  t.equal((await request(server.url, 'POST', '/select-voucher', SEED_REQUEST)).body.run_id, refreshed.body.run_id, 'and is served');
+  t.equal(
+    (await request(server.url, 'POST', '/select-voucher', SEED_REQUEST)).body.run_id,
+    refreshed.body.run_id,
+    'and is served',
+  );
   holder.stdin.write('again\n');
   t.equal(await nextLine(holder.stdout), 'runs 1', 'the reader keeps a consistent view of the file it opened');
-  t.same(await readWarehouse(config.DB_PATH, 'select count(*)::integer as runs from pipeline_runs'), [{ runs: 2 }], 'a new reader sees the new warehouse');
+  t.same(
+    await readWarehouse(config.DB_PATH, 'select count(*)::integer as runs from pipeline_runs'),
+    [{ runs: 2 }],
+    'a new reader sees the new warehouse',
+  );
   holder.stdin.end();
   t.equal((await once(holder, 'exit'))[0], 0);
 });
@@ -43,9 +54,16 @@ t.test('the warehouse opens read-only while the server runs, even during a refre
   const config = await fixtureDir(t, RUN_A);
   const server = await startServer(t, config);
   const refreshing = request(server.url, 'POST', '/refresh');
-  const countRuns = () => promisify(execFile)(process.execPath, ['dist/cli.js', 'query', 'select count(*) as runs from pipeline_runs'], { env: { ...process.env, DB_PATH: config.DB_PATH } });
+  const countRuns = () =>
+    promisify(execFile)(process.execPath, ['dist/cli.js', 'query', 'select count(*) as runs from pipeline_runs'], {
+      env: { ...process.env, DB_PATH: config.DB_PATH },
+    });
   const query = countRuns();
-  t.same(await readWarehouse(config.DB_PATH, 'select count(*)::integer as runs from pipeline_runs'), [{ runs: 1 }], 'a query during the refresh reads the served warehouse');
+  t.same(
+    await readWarehouse(config.DB_PATH, 'select count(*)::integer as runs from pipeline_runs'),
+    [{ runs: 1 }],
+    'a query during the refresh reads the served warehouse',
+  );
   t.match((await query).stdout, /runs[\s\S]*1/, 'npm run query works during the refresh');
   t.equal((await refreshing).status, 200);
   t.match((await countRuns()).stdout, /runs[\s\S]*2/);

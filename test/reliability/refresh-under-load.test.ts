@@ -27,8 +27,9 @@ t.test('refreshes under load: zero failed requests, no answer mixes two runs', a
     for (const bad of BAD_INPUTS) {
       await bad.write(config.DATA_PATH);
       const answer = await request(server.url, 'POST', '/refresh');
-      if (answer.status !== bad.status || answer.body.code !== bad.code) t.fail(`${bad.name}: ${answer.status} ${JSON.stringify(answer.body)}`);
-      else refused++;
+      if (answer.status !== bad.status || answer.body.code !== bad.code) {
+        t.fail(`${bad.name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      } else refused++;
     }
     const [rows, amount] = round % 2 === 0 ? [RUN_B, AMOUNT_B] : [RUN_A, AMOUNT_A];
     await writeVoucherParquet(config.DATA_PATH, rows);
@@ -41,7 +42,9 @@ t.test('refreshes under load: zero failed requests, no answer mixes two runs', a
 
   const failed = answers.filter((answer) => answer.status !== 200);
   t.same(failed.slice(0, 3), [], 'no request failed');
-  const mixed = answers.filter((answer) => answer.status === 200 && amountOfRun.get(answer.body.run_id) !== answer.body.voucher_amount);
+  const mixed = answers.filter(
+    (answer) => answer.status === 200 && amountOfRun.get(answer.body.run_id) !== answer.body.voucher_amount,
+  );
   t.same(mixed.slice(0, 3), [], 'every answer is the amount of the run it names');
   const order = served.map((run) => run.runId);
   const stale = answers.filter((answer) => {
@@ -51,5 +54,7 @@ t.test('refreshes under load: zero failed requests, no answer mixes two runs', a
   t.same(stale.slice(0, 3), [], 'a request sent after a good refresh returned is answered by that run or a newer one');
   t.equal(refused, ROUNDS * BAD_INPUTS.length, 'every bad input was refused with its own reason');
   t.ok(answers.length > ROUNDS * 20, `the clients kept being served (${answers.length} requests)`);
-  t.comment(`${answers.length} requests served by ${CLIENTS} clients during ${ROUNDS * (BAD_INPUTS.length + 1)} refreshes (${ROUNDS} good); ${failed.length} failed`);
+  t.comment(
+    `${answers.length} requests served by ${CLIENTS} clients during ${ROUNDS * (BAD_INPUTS.length + 1)} refreshes (${ROUNDS} good); ${failed.length} failed`,
+  );
 });

@@ -24,37 +24,48 @@ function tryConnect(url: string): Promise<string> {
   });
 }
 
-t.test('SIGTERM: a refresh and an ingest in flight finish, new connections are refused, exit 0 within 10 s', async (t) => {
-  const config = await fixtureDir(t, RUN_A);
-  const server = await startServer(t, config);
-  const events = Array.from({ length: 20_000 }, (_, n) => customer(`shutdown-${n}`, '2017-01-02T10:00:00Z'));
-  const refreshing = request(server.url, 'POST', '/refresh');
-  while (!existsSync(lockPathFor(config.DB_PATH))) await sleep(5);
-  const ingesting = request(server.url, 'POST', '/events', events);
-  await sleep(20);
+t.test(
+  'SIGTERM: a refresh and an ingest in flight finish, new connections are refused, exit 0 within 10 s',
+  async (t) => {
+    const config = await fixtureDir(t, RUN_A);
+    const server = await startServer(t, config);
+    const events = Array.from({ length: 20_000 }, (_, n) => customer(`shutdown-${n}`, '2017-01-02T10:00:00Z'));
+    const refreshing = request(server.url, 'POST', '/refresh');
+    while (!existsSync(lockPathFor(config.DB_PATH))) await sleep(5);
+    const ingesting = request(server.url, 'POST', '/events', events);
+    await sleep(20);
 
-  const signalled = performance.now();
-  server.child.kill('SIGTERM');
-  let refreshDone = false;
-  void refreshing.then(() => (refreshDone = true));
-  let connection = await tryConnect(server.url);
-  while (connection === 'connected' && !refreshDone) connection = await sleep(10).then(() => tryConnect(server.url));
-  t.equal(connection, 'ECONNREFUSED', 'new connections are refused');
-  t.notOk(refreshDone, 'from before the refresh in flight has finished');
-  const refreshed = await refreshing;
-  t.equal(refreshed.status, 200, 'the refresh in flight finished');
-  const ingested = await ingesting;
-  t.equal(ingested.status, 200, 'the ingest in flight finished');
-  t.equal(ingested.body.accepted, events.length);
-  const [code] = await server.exited;
-  const tookMs = performance.now() - signalled;
-  t.equal(code, 0, 'exit code 0');
-  t.ok(tookMs < 10_000, `exited ${tookMs.toFixed(0)} ms after SIGTERM`);
+    const signalled = performance.now();
+    server.child.kill('SIGTERM');
+    let refreshDone = false;
+    void refreshing.then(() => (refreshDone = true));
+    let connection = await tryConnect(server.url);
+    while (connection === 'connected' && !refreshDone) connection = await sleep(10).then(() => tryConnect(server.url));
+    t.equal(connection, 'ECONNREFUSED', 'new connections are refused');
+    t.notOk(refreshDone, 'from before the refresh in flight has finished');
+    const refreshed = await refreshing;
+    t.equal(refreshed.status, 200, 'the refresh in flight finished');
+    const ingested = await ingesting;
+    t.equal(ingested.status, 200, 'the ingest in flight finished');
+    t.equal(ingested.body.accepted, events.length);
+    const [code] = await server.exited;
+    const tookMs = performance.now() - signalled;
+    t.equal(code, 0, 'exit code 0');
+    t.ok(tookMs < 10_000, `exited ${tookMs.toFixed(0)} ms after SIGTERM`);
 
-  const restarted = await startServer(t, config);
-  t.equal((await request(restarted.url, 'GET', '/health')).body.run_id, refreshed.body.run_id, 'the finished refresh is served after a restart');
-  t.match((await request(restarted.url, 'POST', '/events', events)).body, { accepted: 0, duplicates: events.length }, 'the finished ingest was kept');
-});
+    const restarted = await startServer(t, config);
+    t.equal(
+      (await request(restarted.url, 'GET', '/health')).body.run_id,
+      refreshed.body.run_id,
+      'the finished refresh is served after a restart',
+    );
+    t.match(
+      (await request(restarted.url, 'POST', '/events', events)).body,
+      { accepted: 0, duplicates: events.length },
+      'the finished ingest was kept',
+    );
+  },
+);
 
 t.test('SIGTERM while idle exits 0 at once', async (t) => {
   const config = await fixtureDir(t, RUN_A);

@@ -4,11 +4,18 @@ import t from 'tap';
 import { refreshWith, segmentVouchers } from '../helpers/warehouse.js';
 
 const variantRows = async (dbPath: string, segment: string) =>
-  Object.fromEntries((await segmentVouchers(dbPath)).filter((row) => row.segment_name === segment).map((row) => [row.segment_variant, row.variant_rows]));
+  Object.fromEntries(
+    (await segmentVouchers(dbPath))
+      .filter((row) => row.segment_name === segment)
+      .map((row) => [row.segment_variant, row.variant_rows]),
+  );
 
 t.test('frequent_segment bounds 0-4, 5-13, 14-37 are inclusive; above 37 has no variant', async (t) => {
   const orders = [0, 4, 5, 13, 14, 37, 38, 516];
-  const config = await refreshWith(t, orders.map((count) => ({ total_orders: `${count}.0` })));
+  const config = await refreshWith(
+    t,
+    orders.map((count) => ({ total_orders: `${count}.0` })),
+  );
   t.same(await variantRows(config.DB_PATH, 'frequent_segment'), { '0-4': 2, '5-13': 2, '14-37': 2 });
 });
 
@@ -21,7 +28,13 @@ t.test('recency_segment bounds are inclusive; 180+ means 181 or more; under 30 h
     first_order_ts: '2015-01-01T00:00:00Z',
   }));
   const config = await refreshWith(t, rows);
-  t.same(await variantRows(config.DB_PATH, 'recency_segment'), { '30-60': 2, '61-90': 2, '91-120': 2, '121-180': 2, '180+': 2 });
+  t.same(await variantRows(config.DB_PATH, 'recency_segment'), {
+    '30-60': 2,
+    '61-90': 2,
+    '91-120': 2,
+    '121-180': 2,
+    '180+': 2,
+  });
 });
 
 t.test('the most used amount wins, and a tie goes to the smaller amount', async (t) => {
@@ -39,7 +52,12 @@ t.test('the most used amount wins, and a tie goes to the smaller amount', async 
     { country_code: 'Latvia', voucher_amount: 4400, timestamp: at(4) },
     { country_code: 'Latvia', voucher_amount: 4400, timestamp: at(5) },
   ]);
-  const answers = (await segmentVouchers(config.DB_PATH)).map((row) => [row.country_code, row.segment_variant, row.voucher_amount, row.voucher_count]);
+  const answers = (await segmentVouchers(config.DB_PATH)).map((row) => [
+    row.country_code,
+    row.segment_variant,
+    row.voucher_amount,
+    row.voucher_count,
+  ]);
   t.same(answers, [
     ['Latvia', '5-13', 4400, 3],
     ['Latvia', '30-60', 4400, 3],

@@ -6,18 +6,37 @@ import { HISTORY, SEED_REQUEST } from './fixtures.js';
 t.test('answers', async (t) => {
   const { app } = await appWith(t, HISTORY);
   const select = async (changes: Record<string, unknown>) => {
-    const response = await app.inject({ method: 'POST', url: '/select-voucher', payload: { ...SEED_REQUEST, ...changes } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/select-voucher',
+      payload: { ...SEED_REQUEST, ...changes },
+    });
     t.equal(response.statusCode, 200, response.body);
     return response.json();
   };
 
   t.test('the seed request: 760 days is 180+, which Peru has no data for, so the country answers', async (t) => {
-    t.match(await select({}), { voucher_amount: 2640, country_code: 'Peru', segment_name: 'recency_segment', segment_variant: '180+', basis: 'country', run_id: /^[0-9a-f-]{36}$/ });
+    t.match(await select({}), {
+      voucher_amount: 2640,
+      country_code: 'Peru',
+      segment_name: 'recency_segment',
+      segment_variant: '180+',
+      basis: 'country',
+      run_id: /^[0-9a-f-]{36}$/,
+    });
   });
 
   t.test('recency is UTC calendar days from the last order to today', async (t) => {
-    t.match(await select({ last_order_ts: '2020-05-02 23:59:59' }), { segment_variant: '30-60', voucher_amount: 2640, basis: 'segment' });
-    t.match(await select({ last_order_ts: '2020-02-15T00:00:00Z', first_order_ts: '2019-01-01T00:00:00Z' }), { segment_variant: '91-120', voucher_amount: 4400, basis: 'segment' });
+    t.match(await select({ last_order_ts: '2020-05-02 23:59:59' }), {
+      segment_variant: '30-60',
+      voucher_amount: 2640,
+      basis: 'segment',
+    });
+    t.match(await select({ last_order_ts: '2020-02-15T00:00:00Z', first_order_ts: '2019-01-01T00:00:00Z' }), {
+      segment_variant: '91-120',
+      voucher_amount: 4400,
+      basis: 'segment',
+    });
     // 2020-04-02 is 60 days before 2020-06-01 and 2020-04-01 is 61: the bounds are inclusive.
     t.match(await select({ last_order_ts: '2020-04-02 00:00:00' }), { segment_variant: '30-60' });
     t.match(await select({ last_order_ts: '2020-04-01 00:00:00' }), { segment_variant: '61-90', basis: 'country' });
@@ -26,14 +45,30 @@ t.test('answers', async (t) => {
   });
 
   t.test('frequency reads total_orders', async (t) => {
-    t.match(await select({ segment_name: 'frequent_segment', total_orders: 20 }), { segment_variant: '14-37', voucher_amount: 4400, basis: 'segment' });
-    t.match(await select({ segment_name: 'frequent_segment', total_orders: 13 }), { segment_variant: '5-13', voucher_amount: 2640, basis: 'segment' });
-    t.match(await select({ segment_name: 'frequent_segment', total_orders: 0 }), { segment_variant: '0-4', voucher_amount: 2640, basis: 'country' });
+    t.match(await select({ segment_name: 'frequent_segment', total_orders: 20 }), {
+      segment_variant: '14-37',
+      voucher_amount: 4400,
+      basis: 'segment',
+    });
+    t.match(await select({ segment_name: 'frequent_segment', total_orders: 13 }), {
+      segment_variant: '5-13',
+      voucher_amount: 2640,
+      basis: 'segment',
+    });
+    t.match(await select({ segment_name: 'frequent_segment', total_orders: 0 }), {
+      segment_variant: '0-4',
+      voucher_amount: 2640,
+      basis: 'country',
+    });
   });
 
   t.test('countries are matched trimmed and case-insensitively, and answered in their usual spelling', async (t) => {
     t.match(await select({ country_code: '  PERU ' }), { country_code: 'Peru' });
-    t.match(await select({ country_code: 'latvia', segment_name: 'frequent_segment', total_orders: 4 }), { country_code: 'Latvia', voucher_amount: 1760, basis: 'segment' });
+    t.match(await select({ country_code: 'latvia', segment_name: 'frequent_segment', total_orders: 4 }), {
+      country_code: 'Latvia',
+      voucher_amount: 1760,
+      basis: 'segment',
+    });
   });
 
   t.test('customer_id may be a number or a string', async (t) => {
@@ -43,15 +78,59 @@ t.test('answers', async (t) => {
 
 t.test('bad requests get a 4xx with a message, and the server keeps answering', async (t) => {
   const { app } = await appWith(t, HISTORY);
-  const cases: { name: string; status: number; code: string; payload?: unknown; body?: string; headers?: Record<string, string>; message?: RegExp }[] = [
-    { name: 'not JSON', status: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', body: '{"country_code": ', headers: { 'content-type': 'application/json' } },
-    { name: 'an empty JSON body', status: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY', body: '', headers: { 'content-type': 'application/json' } },
+  const cases: {
+    name: string;
+    status: number;
+    code: string;
+    payload?: unknown;
+    body?: string;
+    headers?: Record<string, string>;
+    message?: RegExp;
+  }[] = [
+    {
+      name: 'not JSON',
+      status: 400,
+      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      body: '{"country_code": ',
+      headers: { 'content-type': 'application/json' },
+    },
+    {
+      name: 'an empty JSON body',
+      status: 400,
+      code: 'FST_ERR_CTP_EMPTY_JSON_BODY',
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    },
     { name: 'no body at all', status: 400, code: 'INVALID_REQUEST', message: /body must be object/ },
-    { name: 'plain text', status: 400, code: 'INVALID_REQUEST', body: 'country=Peru', headers: { 'content-type': 'text/plain' } },
-    { name: 'a media type it does not read', status: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', body: '<customer/>', headers: { 'content-type': 'application/xml' } },
+    {
+      name: 'plain text',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      body: 'country=Peru',
+      headers: { 'content-type': 'text/plain' },
+    },
+    {
+      name: 'a media type it does not read',
+      status: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      body: '<customer/>',
+      headers: { 'content-type': 'application/xml' },
+    },
     { name: 'an array', status: 400, code: 'INVALID_REQUEST', payload: [SEED_REQUEST] },
-    { name: 'null', status: 400, code: 'INVALID_REQUEST', body: 'null', headers: { 'content-type': 'application/json' } },
-    { name: 'a string', status: 400, code: 'INVALID_REQUEST', body: '"Peru"', headers: { 'content-type': 'application/json' } },
+    {
+      name: 'null',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      body: 'null',
+      headers: { 'content-type': 'application/json' },
+    },
+    {
+      name: 'a string',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      body: '"Peru"',
+      headers: { 'content-type': 'application/json' },
+    },
     ...Object.keys(SEED_REQUEST).map((field) => ({
       name: `missing ${field}`,
       status: 400,
@@ -59,21 +138,108 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
       payload: Object.fromEntries(Object.entries(SEED_REQUEST).filter(([key]) => key !== field)),
       message: new RegExp(field),
     })),
-    { name: 'total_orders as a string', status: 400, code: 'INVALID_REQUEST', payload: { ...SEED_REQUEST, total_orders: '15' }, message: /total_orders/ },
-    { name: 'negative total_orders', status: 400, code: 'INVALID_REQUEST', payload: { ...SEED_REQUEST, total_orders: -1 }, message: /total_orders/ },
-    { name: 'fractional total_orders', status: 400, code: 'INVALID_REQUEST', payload: { ...SEED_REQUEST, total_orders: 2.5 }, message: /total_orders/ },
-    { name: 'customer_id a boolean', status: 400, code: 'INVALID_REQUEST', payload: { ...SEED_REQUEST, customer_id: true }, message: /customer_id/ },
-    { name: 'country_code a number', status: 400, code: 'INVALID_REQUEST', payload: { ...SEED_REQUEST, country_code: 51 }, message: /country_code/ },
-    { name: 'an undefined segment', status: 400, code: 'UNKNOWN_SEGMENT', payload: { ...SEED_REQUEST, segment_name: 'loyalty_segment' }, message: /frequent_segment, recency_segment/ },
-    { name: 'an unreadable last_order_ts', status: 400, code: 'INVALID_TIMESTAMP', payload: { ...SEED_REQUEST, last_order_ts: 'last tuesday' }, message: /last_order_ts/ },
-    { name: 'a date that does not exist', status: 400, code: 'INVALID_TIMESTAMP', payload: { ...SEED_REQUEST, first_order_ts: '2017-02-30 00:00:00' }, message: /first_order_ts/ },
-    { name: 'last_order_ts in the future', status: 400, code: 'LAST_ORDER_IN_FUTURE', payload: { ...SEED_REQUEST, last_order_ts: '2020-06-02 00:00:00' } },
-    { name: 'first order after last order', status: 400, code: 'FIRST_ORDER_AFTER_LAST_ORDER', payload: { ...SEED_REQUEST, first_order_ts: '2019-01-01 00:00:00' } },
-    { name: 'a prototype-poisoning key', status: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', body: `{"__proto__": {"admin": true}, ${JSON.stringify(SEED_REQUEST).slice(1)}`, headers: { 'content-type': 'application/json' } },
-    { name: 'a country with no data', status: 404, code: 'UNKNOWN_COUNTRY', payload: { ...SEED_REQUEST, country_code: 'Atlantis' }, message: /Atlantis/ },
-    { name: '40 orders', status: 404, code: 'NO_MATCHING_VARIANT', payload: { ...SEED_REQUEST, segment_name: 'frequent_segment', total_orders: 40 }, message: /40 orders/ },
-    { name: '10 days since the last order', status: 404, code: 'NO_MATCHING_VARIANT', payload: { ...SEED_REQUEST, last_order_ts: '2020-05-22 00:00:00' }, message: /10 days/ },
-    { name: 'a body over 1 MiB', status: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', payload: { ...SEED_REQUEST, padding: 'x'.repeat(1024 * 1024) } },
+    {
+      name: 'total_orders as a string',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, total_orders: '15' },
+      message: /total_orders/,
+    },
+    {
+      name: 'negative total_orders',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, total_orders: -1 },
+      message: /total_orders/,
+    },
+    {
+      name: 'fractional total_orders',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, total_orders: 2.5 },
+      message: /total_orders/,
+    },
+    {
+      name: 'customer_id a boolean',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, customer_id: true },
+      message: /customer_id/,
+    },
+    {
+      name: 'country_code a number',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, country_code: 51 },
+      message: /country_code/,
+    },
+    {
+      name: 'an undefined segment',
+      status: 400,
+      code: 'UNKNOWN_SEGMENT',
+      payload: { ...SEED_REQUEST, segment_name: 'loyalty_segment' },
+      message: /frequent_segment, recency_segment/,
+    },
+    {
+      name: 'an unreadable last_order_ts',
+      status: 400,
+      code: 'INVALID_TIMESTAMP',
+      payload: { ...SEED_REQUEST, last_order_ts: 'last tuesday' },
+      message: /last_order_ts/,
+    },
+    {
+      name: 'a date that does not exist',
+      status: 400,
+      code: 'INVALID_TIMESTAMP',
+      payload: { ...SEED_REQUEST, first_order_ts: '2017-02-30 00:00:00' },
+      message: /first_order_ts/,
+    },
+    {
+      name: 'last_order_ts in the future',
+      status: 400,
+      code: 'LAST_ORDER_IN_FUTURE',
+      payload: { ...SEED_REQUEST, last_order_ts: '2020-06-02 00:00:00' },
+    },
+    {
+      name: 'first order after last order',
+      status: 400,
+      code: 'FIRST_ORDER_AFTER_LAST_ORDER',
+      payload: { ...SEED_REQUEST, first_order_ts: '2019-01-01 00:00:00' },
+    },
+    {
+      name: 'a prototype-poisoning key',
+      status: 400,
+      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      body: `{"__proto__": {"admin": true}, ${JSON.stringify(SEED_REQUEST).slice(1)}`,
+      headers: { 'content-type': 'application/json' },
+    },
+    {
+      name: 'a country with no data',
+      status: 404,
+      code: 'UNKNOWN_COUNTRY',
+      payload: { ...SEED_REQUEST, country_code: 'Atlantis' },
+      message: /Atlantis/,
+    },
+    {
+      name: '40 orders',
+      status: 404,
+      code: 'NO_MATCHING_VARIANT',
+      payload: { ...SEED_REQUEST, segment_name: 'frequent_segment', total_orders: 40 },
+      message: /40 orders/,
+    },
+    {
+      name: '10 days since the last order',
+      status: 404,
+      code: 'NO_MATCHING_VARIANT',
+      payload: { ...SEED_REQUEST, last_order_ts: '2020-05-22 00:00:00' },
+      message: /10 days/,
+    },
+    {
+      name: 'a body over 1 MiB',
+      status: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      payload: { ...SEED_REQUEST, padding: 'x'.repeat(1024 * 1024) },
+    },
     { name: 'an unknown route', status: 404, code: 'NOT_FOUND', payload: SEED_REQUEST },
   ];
   for (const c of cases) {
@@ -86,7 +252,11 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
     });
     const body = response.json();
     t.equal(response.statusCode, c.status, `${c.name}: status (${response.body})`);
-    t.match(body, { statusCode: c.status, code: c.code, error: String, message: c.message ?? /\w/ }, `${c.name}: error body`);
+    t.match(
+      body,
+      { statusCode: c.status, code: c.code, error: String, message: c.message ?? /\w/ },
+      `${c.name}: error body`,
+    );
   }
   const after = await app.inject({ method: 'POST', url: '/select-voucher', payload: SEED_REQUEST });
   t.equal(after.statusCode, 200, 'a good request still gets its answer');

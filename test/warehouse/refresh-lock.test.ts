@@ -26,8 +26,14 @@ try {
 }
 `;
 
-function taker(dbPath: string, holdMs: number): { done: Promise<{ got: boolean; from?: number; to?: number; code?: string }> } {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', TAKER], { env: { ...process.env, DB_PATH: dbPath, HOLD_MS: String(holdMs) }, stdio: ['ignore', 'pipe', 'inherit'] });
+function taker(
+  dbPath: string,
+  holdMs: number,
+): { done: Promise<{ got: boolean; from?: number; to?: number; code?: string }> } {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', TAKER], {
+    env: { ...process.env, DB_PATH: dbPath, HOLD_MS: String(holdMs) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return { done: once(child, 'exit').then(() => JSON.parse(out)) };
@@ -44,29 +50,44 @@ t.test('of two processes racing for the lock, one holds it and the other is told
       const [a, b] = holders as { from: number; to: number }[];
       t.ok(a!.to <= b!.from || b!.to <= a!.from, `round ${round}: the two holds do not overlap`);
     } else {
-      t.match(results.find((result) => !result.got), { code: 'REFRESH_IN_PROGRESS' }, `round ${round}: the other gets 409`);
+      t.match(
+        results.find((result) => !result.got),
+        { code: 'REFRESH_IN_PROGRESS' },
+        `round ${round}: the other gets 409`,
+      );
     }
   }
 });
 
-t.test('a holder killed with SIGKILL frees the lock at once; a pid in an old lock file is never trusted or signalled', async (t) => {
-  const dbPath = join(folderOf(t), 'warehouse.duckdb');
-  const holder = spawn(process.execPath, ['--input-type=module', '-e', `import { lockRefresh } from './dist/warehouse/refresh-lock.js'; await lockRefresh(process.env.DB_PATH); console.log('locked'); setInterval(() => {}, 1000);`], {
-    env: { ...process.env, DB_PATH: dbPath },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  t.teardown(() => holder.kill('SIGKILL'));
-  await once(holder.stdout, 'data');
-  await t.rejects(lockRefresh(dbPath), { code: 'REFRESH_IN_PROGRESS', message: new RegExp(`process ${holder.pid}`) });
-  holder.kill('SIGKILL');
-  await once(holder, 'exit');
-  // The dead holder's pid now names nobody, or (reused) an unrelated process: a long-lived one stands in
-  // for it, named in a lock file of the old kind that pointed at pids.
-  const bystander = spawn('sleep', ['30']);
-  t.teardown(() => bystander.kill('SIGKILL'));
-  await writeFile(`${dbPath}.refresh-lock`, `${bystander.pid} ${bystander.pid}\n`);
-  const release = await lockRefresh(dbPath);
-  t.pass('the lock is free as soon as its holder is gone');
-  t.ok(isAlive(bystander.pid!), 'and the process with the recorded pid was left alone');
-  release();
-});
+t.test(
+  'a holder killed with SIGKILL frees the lock at once; a pid in an old lock file is never trusted or signalled',
+  async (t) => {
+    const dbPath = join(folderOf(t), 'warehouse.duckdb');
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { lockRefresh } from './dist/warehouse/refresh-lock.js'; await lockRefresh(process.env.DB_PATH); console.log('locked'); setInterval(() => {}, 1000);`,
+      ],
+      {
+        env: { ...process.env, DB_PATH: dbPath },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    t.teardown(() => holder.kill('SIGKILL'));
+    await once(holder.stdout, 'data');
+    await t.rejects(lockRefresh(dbPath), { code: 'REFRESH_IN_PROGRESS', message: new RegExp(`process ${holder.pid}`) });
+    holder.kill('SIGKILL');
+    await once(holder, 'exit');
+    // The dead holder's pid now names nobody, or (reused) an unrelated process: a long-lived one stands in
+    // for it, named in a lock file of the old kind that pointed at pids.
+    const bystander = spawn('sleep', ['30']);
+    t.teardown(() => bystander.kill('SIGKILL'));
+    await writeFile(`${dbPath}.refresh-lock`, `${bystander.pid} ${bystander.pid}\n`);
+    const release = await lockRefresh(dbPath);
+    t.pass('the lock is free as soon as its holder is gone');
+    t.ok(isAlive(bystander.pid!), 'and the process with the recorded pid was left alone');
+    release();
+  },
+);

@@ -28,7 +28,9 @@ export async function generateVoucherSample({ scale, outPath, sqlDir }: SampleOp
       await connection.run(`set variable scale = ${scale}`);
       await connection.run(generator);
       // voucher_sample is a view: COPY streams it, in its order, and answers the number of rows written.
-      const copied = await connection.runAndReadAll(`copy voucher_sample to ${sqlString(resolve(partial))} (format parquet, compression gzip)`);
+      const copied = await connection.runAndReadAll(
+        `copy voucher_sample to ${sqlString(resolve(partial))} (format parquet, compression gzip)`,
+      );
       return Number(copied.getRows()[0]?.[0] ?? 0);
     });
     await rename(partial, outPath);

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import t from 'tap';
 import { splitValues } from '../../src/ltv/event-text.js';
 import { checkEvent } from '../../src/ltv/events.js';
-import { generateEventSample } from '../../src/ltv/sample.js';
+import { generateEventSample } from '../../src/samples/events.js';
 import { folderOf } from '../helpers/warehouse.js';
 
 t.test('data/sample-events.json is the generator output at scale 1', async (t) => {
   const outPath = join(folderOf(t), 'sample-events.json');
   t.same(await generateEventSample({ scale: 1, outPath, format: 'array' }), { events: 29080, customers: 300 });
-  t.ok((await readFile(outPath)).equals(await readFile('data/sample-events.json')), 'regenerate it with npm run generate-sample -- events');
+  t.ok(
+    (await readFile(outPath)).equals(await readFile('data/sample-events.json')),
+    'regenerate it with npm run generate-sample -- events',
+  );
 });
 
 t.test('the sample is messy the way a real feed is', async (t) => {
@@ -30,7 +33,11 @@ t.test('the sample is messy the way a real feed is', async (t) => {
       newAt.set(event.key!, event.event_time!);
     } else if (!seenNew.has(event.key!)) updateBeforeNew++;
   }
-  for (const event of events) if (event?.type === 'ORDER' && event.verb === 'UPDATE' && event.event_time! < newAt.get(event.key!)!) staleUpdates++;
+  for (const event of events) {
+    if (event?.type === 'ORDER' && event.verb === 'UPDATE' && event.event_time! < newAt.get(event.key!)!) {
+      staleUpdates++;
+    }
+  }
   t.ok(values.length > 20_000, `${values.length} events`);
   t.equal(new Set(events.filter((event) => event?.type === 'CUSTOMER').map((event) => event.key)).size, 300);
   t.ok(rejected.length > 20, `${rejected.length} bad events`);

@@ -2,7 +2,7 @@
 // shape, and the pipeline gives the answers worked out independently in the generator's header.
 import { join, resolve } from 'node:path';
 import t from 'tap';
-import { generateVoucherSample } from '../../src/vouchers/sample.js';
+import { generateVoucherSample } from '../../src/samples/vouchers.js';
 import { queryRows, sqlString, withDatabase } from '../../src/warehouse/database.js';
 import { folderOf, readWarehouse, refresherFor, segmentVouchers, testConfig } from '../helpers/warehouse.js';
 
@@ -39,11 +39,18 @@ t.test('the pipeline gives the independently worked-out answers on the sample', 
   t.match(summary.excluded_by_rule, { total_orders_missing: Number, last_order_after_timestamp: Number });
 
   const answers = await segmentVouchers(config.DB_PATH);
-  const countries = await readWarehouse<{ country_code: string; voucher_amount: number }>(config.DB_PATH, 'select country_code, voucher_amount from country_vouchers');
+  const countries = await readWarehouse<{ country_code: string; voucher_amount: number }>(
+    config.DB_PATH,
+    'select country_code, voucher_amount from country_vouchers',
+  );
   const actual: Record<string, (number | null)[]> = {};
   for (const country of Object.keys(EXPECTED)) {
     actual[country] = [
-      ...VARIANTS.map((variant) => answers.find((row) => row.country_code === country && row.segment_variant === variant)?.voucher_amount ?? null),
+      ...VARIANTS.map(
+        (variant) =>
+          answers.find((row) => row.country_code === country && row.segment_variant === variant)?.voucher_amount ??
+          null,
+      ),
       countries.find((row) => row.country_code === country)?.voucher_amount ?? null,
     ];
   }

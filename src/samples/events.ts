@@ -4,6 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { seededRandom } from './random.js';
 
 export interface EventSampleOptions {
   /** 1 gives about 300 customers and 30,000 events; the events grow in proportion. */
@@ -21,27 +22,52 @@ const BLOCK = 500;
 // Sunday 2017-01-01 23:30 UTC (already Monday east of UTC) to Monday 2017-07-03 00:30 UTC.
 const START = Date.UTC(2017, 0, 1, 23, 30);
 const END = Date.UTC(2017, 6, 3, 0, 30);
-const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Müller', "O'Brien", 'Nguyen', 'Kowalski', 'Silva'];
-const PLACES = [['Middletown', 'AK'], ['Springfield', 'IL'], ['Portland', 'OR'], ['Austin', 'TX'], ['Madison', 'WI']] as const;
-const CAMERAS = [['Canon', 'EOS 80D'], ['Nikon', 'D750'], ['Sony', 'A7 III'], ['Apple', 'iPhone 7']] as const;
+const LAST_NAMES = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Müller',
+  "O'Brien",
+  'Nguyen',
+  'Kowalski',
+  'Silva',
+];
+const PLACES = [
+  ['Middletown', 'AK'],
+  ['Springfield', 'IL'],
+  ['Portland', 'OR'],
+  ['Austin', 'TX'],
+  ['Madison', 'WI'],
+] as const;
+const CAMERAS = [
+  ['Canon', 'EOS 80D'],
+  ['Nikon', 'D750'],
+  ['Sony', 'A7 III'],
+  ['Apple', 'iPhone 7'],
+] as const;
 
-/** mulberry32: a small, fast, seeded generator, so every run writes the same file. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export async function generateEventSample({ scale, outPath, format }: EventSampleOptions): Promise<{ events: number; customers: number }> {
+export async function generateEventSample({
+  scale,
+  outPath,
+  format,
+}: EventSampleOptions): Promise<{ events: number; customers: number }> {
   if (!Number.isFinite(scale) || scale <= 0) throw new Error(`the scale must be a number above 0, not ${scale}`);
   const next = seededRandom(20170106);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const hex = () => Math.floor(next() * 2 ** 24).toString(16).padStart(6, '0') + Math.floor(next() * 2 ** 24).toString(16).padStart(6, '0');
+  const hex = () =>
+    Math.floor(next() * 2 ** 24)
+      .toString(16)
+      .padStart(6, '0') +
+    Math.floor(next() * 2 ** 24)
+      .toString(16)
+      .padStart(6, '0');
   const iso = (ms: number) => new Date(Math.round(ms)).toISOString();
   const between = (from: number, to: number) => from + next() * (to - from);
   const usd = (cents: number) => `${(cents / 100).toFixed(2)} USD`;
@@ -51,24 +77,85 @@ export async function generateEventSample({ scale, outPath, format }: EventSampl
     const customerId = hex();
     const joined = first ? START : between(START, START + (END - START) * 0.6);
     const [city, state] = pick(PLACES);
-    const events: Event[] = [{ type: 'CUSTOMER', verb: 'NEW', key: customerId, event_time: iso(joined), last_name: pick(LAST_NAMES), adr_city: city, adr_state: state }];
-    if (next() < 0.1) events.push({ type: 'CUSTOMER', verb: 'UPDATE', key: customerId, event_time: iso(between(joined, END)), last_name: pick(LAST_NAMES), adr_city: city, adr_state: state });
+    const events: Event[] = [
+      {
+        type: 'CUSTOMER',
+        verb: 'NEW',
+        key: customerId,
+        event_time: iso(joined),
+        last_name: pick(LAST_NAMES),
+        adr_city: city,
+        adr_state: state,
+      },
+    ];
+    if (next() < 0.1) {
+      events.push({
+        type: 'CUSTOMER',
+        verb: 'UPDATE',
+        key: customerId,
+        event_time: iso(between(joined, END)),
+        last_name: pick(LAST_NAMES),
+        adr_city: city,
+        adr_state: state,
+      });
+    }
     // Activity is heavy-tailed: most customers visit a few times, some very often.
     const visits = Math.max(1, Math.round(Math.exp(next() * 6.1)));
     const spend = 800 + Math.floor(next() * next() * 20000);
     for (let v = 0; v < visits; v++) {
       const at = first && v === 0 ? END : between(joined, END);
-      events.push({ type: 'SITE_VISIT', verb: 'NEW', key: hex(), event_time: iso(at), customer_id: customerId, tags: [{ page: pick(['home', 'cart', 'album', 'gift']) }] });
-      if (next() < 0.08) events.push({ type: 'IMAGE', verb: 'UPLOAD', key: hex(), event_time: iso(at + 60_000), customer_id: customerId, camera_make: pick(CAMERAS)[0], camera_model: pick(CAMERAS)[1] });
+      events.push({
+        type: 'SITE_VISIT',
+        verb: 'NEW',
+        key: hex(),
+        event_time: iso(at),
+        customer_id: customerId,
+        tags: [{ page: pick(['home', 'cart', 'album', 'gift']) }],
+      });
+      if (next() < 0.08) {
+        events.push({
+          type: 'IMAGE',
+          verb: 'UPLOAD',
+          key: hex(),
+          event_time: iso(at + 60_000),
+          customer_id: customerId,
+          camera_make: pick(CAMERAS)[0],
+          camera_model: pick(CAMERAS)[1],
+        });
+      }
       if (next() >= 0.2) continue;
       const orderId = hex();
       const orderAt = at + between(30_000, 1_800_000);
       const cents = Math.round(spend * (0.3 + next() * 1.4));
-      events.push({ type: 'ORDER', verb: 'NEW', key: orderId, event_time: iso(orderAt), customer_id: customerId, total_amount: usd(cents) });
+      events.push({
+        type: 'ORDER',
+        verb: 'NEW',
+        key: orderId,
+        event_time: iso(orderAt),
+        customer_id: customerId,
+        total_amount: usd(cents),
+      });
       const roll = next();
       // A later UPDATE changes the amount; a stale one (older than the NEW) must lose.
-      if (roll < 0.12) events.push({ type: 'ORDER', verb: 'UPDATE', key: orderId, event_time: iso(orderAt + between(60_000, 5 * 86_400_000)), customer_id: customerId, total_amount: usd(Math.round(cents * 0.8)) });
-      else if (roll < 0.15) events.push({ type: 'ORDER', verb: 'UPDATE', key: orderId, event_time: iso(orderAt - between(1_000, 600_000)), customer_id: customerId, total_amount: usd(cents * 3) });
+      if (roll < 0.12) {
+        events.push({
+          type: 'ORDER',
+          verb: 'UPDATE',
+          key: orderId,
+          event_time: iso(orderAt + between(60_000, 5 * 86_400_000)),
+          customer_id: customerId,
+          total_amount: usd(Math.round(cents * 0.8)),
+        });
+      } else if (roll < 0.15) {
+        events.push({
+          type: 'ORDER',
+          verb: 'UPDATE',
+          key: orderId,
+          event_time: iso(orderAt - between(1_000, 600_000)),
+          customer_id: customerId,
+          total_amount: usd(cents * 3),
+        });
+      }
     }
     return events;
   }
@@ -77,7 +164,14 @@ export async function generateEventSample({ scale, outPath, format }: EventSampl
   function badEvent(like: Event): unknown {
     switch (Math.floor(next() * 6)) {
       case 0:
-        return { ...like, type: 'ORDER', verb: 'NEW', key: hex(), total_amount: '12.34 EUR', customer_id: like.customer_id ?? like.key };
+        return {
+          ...like,
+          type: 'ORDER',
+          verb: 'NEW',
+          key: hex(),
+          total_amount: '12.34 EUR',
+          customer_id: like.customer_id ?? like.key,
+        };
       case 1:
         return { ...like, verb: 'DELETE' };
       case 2:
