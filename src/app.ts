@@ -60,6 +60,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const refresher = new Refresher(refresherOptions(config, app.log));
   if (options.loaded) refresher.serve(options.loaded);
   else await refresher.start();
+  refresher.follow();
+  app.addHook('onClose', async () => refresher.stop());
   ltv.warm(app.log);
   await app.register(voucherRoutes, {
     snapshot: () => refresher.part<VoucherSnapshot>('vouchers'),

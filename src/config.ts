@@ -10,6 +10,8 @@ export const ConfigSchema = Type.Object({
   DB_PATH: Type.String({ minLength: 1, default: 'data/warehouse.duckdb' }),
   EVENTS_PATH: Type.String({ minLength: 1, default: 'data/events' }),
   SQL_DIR: Type.String({ minLength: 1, default: 'sql' }),
+  /** How often a server looks for a warehouse file replaced by another process, in ms (0: never). */
+  FOLLOW_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),
   /** When set, POST /refresh and POST /events need `Authorization: Bearer <ADMIN_TOKEN>`. */
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Union(

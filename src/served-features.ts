@@ -16,5 +16,6 @@ export function refresherOptions(config: Config, log: FastifyBaseLogger): Refres
     inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH },
     features: [vouchersServed],
     log,
+    followMs: config.FOLLOW_MS,
   };
 }

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { withDatabase } from '../warehouse/database.js';
-import { buildPathFor, discardBuild, promoteBuild, removeBuilds } from '../warehouse/files.js';
+import { buildPathFor, discardBuild, fileSignature, promoteBuild, removeBuilds } from '../warehouse/files.js';
 import { lockRefresh } from '../warehouse/refresh-lock.js';
 import { appendRun, runLogPath } from '../warehouse/run-log.js';
 import type { FeatureRun, PipelineFeature } from './feature.js';
@@ -26,10 +26,12 @@ export interface RefreshRequest {
   options: Record<string, unknown>;
 }
 
-/** What a run hands the server: its summary and each feature's loaded part. */
+/** What a run hands the server: its summary, each feature's loaded part, and the file it was read from. */
 export interface Loaded {
   summary: RunSummary;
   parts: Record<string, unknown>;
+  /** The warehouse file's signature (files.ts) when it was read: how a server knows when it changes. */
+  signature?: string;
 }
 
 /** Attaches every feature's inputs and runs its steps and code, then every check. */
@@ -138,8 +140,10 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
       throw new AppError(500, 'PIPELINE_FAILED', `the build ${buildPath} was not fully written to disk`, true);
     }
     await promoteBuild(buildPath, request.dbPath);
+    // Still holding the lock: no other refresh can have replaced the file since the rename.
+    const signature = await fileSignature(request.dbPath);
     await appendRun(request.dbPath, loaded.summary);
-    return loaded;
+    return { ...loaded, signature };
   } catch (error) {
     await discardBuild(buildPath).catch(() => undefined);
     const failure = asDiskError(request.dbPath, error);

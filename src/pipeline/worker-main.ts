@@ -4,7 +4,7 @@
 // Knows no feature: src/worker.ts, the entry point, hands it the list.
 import { AppError } from '../errors.js';
 import { withDatabase } from '../warehouse/database.js';
-import { removeBuilds } from '../warehouse/files.js';
+import { fileSignature, removeBuilds } from '../warehouse/files.js';
 import { lockRefresh } from '../warehouse/refresh-lock.js';
 import type { PipelineFeature } from './feature.js';
 import { loadParts, refresh, type Loaded, type RefreshRequest } from './refresh.js';
@@ -45,10 +45,11 @@ async function read(
   request: Extract<WorkerRequest, { kind: 'read' }>,
 ): Promise<ReadResult> {
   const removed = request.cleanup ? await removeDeadBuilds(request.dbPath) : [];
+  const signature = await fileSignature(request.dbPath);
   return withDatabase(request.dbPath, { readOnly: true }, async (connection) => {
     const summary = await readServedRun(connection, request.sqlDir);
     if (!summary) throw new Error('it records no successful pipeline run');
-    return { summary, parts: await loadParts(features, connection, summary.run_id), removed };
+    return { summary, parts: await loadParts(features, connection, summary.run_id), removed, signature };
   });
 }
 

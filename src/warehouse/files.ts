@@ -1,6 +1,6 @@
 // The warehouse file's life on disk: build files beside it, an atomic, durable swap, and the removal of
 // builds a crashed refresh left behind. Never touches the file's contents.
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsync } from '../fsync.js';
 
@@ -39,4 +39,17 @@ export async function removeBuilds(dbPath: string): Promise<string[]> {
   }
   await Promise.all(names.map((name) => rm(join(dirname(dbPath), name), { force: true })));
   return names;
+}
+
+/**
+ * What identifies the file now at `path`: its inode (a rename puts another in place), size and times (a
+ * copy over it changes them); undefined when there is no file. A DuckDB read-only open changes none of them.
+ */
+export async function fileSignature(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    return `${info.ino}-${info.size}-${info.mtimeMs}-${info.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 // The run log: one JSON line per refresh of a warehouse, failed ones included, appended beside the
 // warehouse file (<DB_PATH>.runs.ndjson) and never rewritten, so the history survives every swap,
 // crash and restart. pipeline_runs is built from it; the server reads it without DuckDB.
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { RunSummary } from '../pipeline/run-summary.js';
 
 export function runLogPath(dbPath: string): string {
@@ -44,4 +44,27 @@ export async function readRuns(dbPath: string): Promise<RunSummary[]> {
     }
   }
   return [...runs.values()];
+}
+
+/** The run log as one process follows it: read again only when the file has changed. */
+export class RunLogReader {
+  #signature = '';
+  #runs: readonly RunSummary[] = [];
+
+  constructor(private readonly dbPath: string) {}
+
+  async runs(): Promise<readonly RunSummary[]> {
+    let signature: string;
+    try {
+      const info = await stat(runLogPath(this.dbPath));
+      signature = `${info.ino}-${info.size}-${info.mtimeMs}`;
+    } catch {
+      signature = 'none';
+    }
+    if (signature !== this.#signature) {
+      this.#runs = Object.freeze(await readRuns(this.dbPath));
+      this.#signature = signature;
+    }
+    return this.#runs;
+  }
 }

@@ -40,8 +40,9 @@ function taker(
 }
 
 t.test('of two processes racing for the lock, one holds it and the other is told who does', async (t) => {
-  const dbPath = join(folderOf(t), 'warehouse.duckdb');
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 6; round++) {
+    // Half the rounds race to make the lock file too (a new warehouse); the others race for an existing one.
+    const dbPath = join(folderOf(t), `warehouse-${Math.floor(round / 2)}.duckdb`);
     const results = await Promise.all([taker(dbPath, 300).done, taker(dbPath, 300).done]);
     const holders = results.filter((result) => result.got);
     t.ok(holders.length >= 1, `round ${round}: someone got the lock`);
