@@ -10,6 +10,9 @@ export const EVENT_VERBS: Readonly<Record<string, readonly string[]>> = {
   ORDER: ['NEW', 'UPDATE'],
 };
 
+/** The types whose events are facts (each one counts), not versions of an entity (CUSTOMER, ORDER). */
+const FACT_TYPES: ReadonlySet<string> = new Set(['SITE_VISIT', 'IMAGE']);
+
 const AMOUNT = /^\d{1,15}\.\d{2} USD$/;
 const OTHER_CURRENCY = /^-?\d+(?:\.\d+)? ([A-Za-z]{3})$/;
 
@@ -88,4 +91,15 @@ export function checkEvent(value: unknown): Accepted | Rejected {
   return {
     eventAt: time.length === 24 && time[10] === 'T' && time[19] === '.' && time[23] === 'Z' ? time : at.toISOString(),
   };
+}
+
+/**
+ * What an accepted event is a version of, as sql/ltv/040_latest_events.sql groups events: a customer or an
+ * order is identified by its key (its latest version counts); a site visit or an image is a fact, identified
+ * by its customer, key and time (`eventAt`, as checkEvent gives it), so only a resend of the same visit shares
+ * its identity, never another visit to the same page.
+ */
+export function identityOf(event: Record<string, unknown>, eventAt: string): string {
+  const { type, key, customer_id: customerId } = event;
+  return JSON.stringify(FACT_TYPES.has(type as string) ? [type, key, customerId, eventAt] : [type, key]);
 }

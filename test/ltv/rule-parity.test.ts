@@ -6,13 +6,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { EventStore } from '../../src/ltv/event-store.js';
-import { checkEvent } from '../../src/ltv/events.js';
+import { checkEvent, identityOf } from '../../src/ltv/events.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { topLtvFromFile } from '../../src/ltv/top-ltv.js';
 import { runInMemory } from '../../src/pipeline/in-memory.js';
 import { ltvPipeline } from '../../src/ltv/pipeline.js';
 import { folderOf } from '../helpers/warehouse.js';
-import { order, visit } from './fixtures.js';
+import { customer, image, order, visit } from './fixtures.js';
 
 const base = order('o1', 'c1', '2017-01-06T12:46:46.384Z', '12.34 USD');
 const times = [
@@ -136,4 +136,42 @@ t.test('every event ingest accepts, the SQL accepts with the same time', async (
       ).getRowObjects()[0]?.n,
   );
   t.equal(count, unique.length);
+});
+
+t.test('ingest and the SQL tell versions from facts alike: what each event is a version of', async (t) => {
+  const sent = visit('p1', 'c1', '2017-01-06T12:00:00.000Z');
+  const events: Record<string, unknown>[] = [
+    sent,
+    Object.fromEntries(Object.entries(sent).reverse()), // the same visit, fields reordered
+    { ...sent, event_time: '2017-01-06T13:00:00+01:00' }, // the same instant, written otherwise
+    visit('p1', 'c1', '2017-01-06T12:00:01.000Z'), // the same page, a second later
+    visit('p1', 'c2', '2017-01-06T12:00:00.000Z'), // the same page and time, another customer
+    image('i1', 'c1', '2017-01-06T12:00:00.000Z'),
+    image('i1', 'c1', '2017-01-07T12:00:00.000Z'),
+    order('o1', 'c1', '2017-01-06T12:00:00.000Z', '1.00 USD'),
+    order('o1', 'c1', '2017-01-07T12:00:00.000Z', '2.00 USD', 'UPDATE'),
+    order('o1', 'c2', '2017-01-08T12:00:00.000Z', '3.00 USD', 'UPDATE'),
+    customer('c1', '2017-01-06T12:00:00.000Z'),
+    customer('c1', '2017-01-07T12:00:00.000Z', { verb: 'UPDATE', last_name: 'Jones' }),
+  ];
+  const identities = new Set(
+    events.map((event) => {
+      const verdict = checkEvent(event);
+      if ('reason' in verdict) throw new Error(verdict.reason);
+      return identityOf(event, verdict.eventAt);
+    }),
+  );
+  const dir = join(folderOf(t), 'events');
+  await ingest(
+    await EventStore.open(dir),
+    events.map((value, index) => ({ index, value })),
+  );
+  const rows = await runInMemory(
+    [ltvPipeline],
+    { sqlDir: 'sql', inputs: { ltv: dir } },
+    async (connection) =>
+      (await connection.runAndReadAll('select count(*)::integer as n from latest_events')).getRowObjects()[0]?.n,
+  );
+  t.equal(identities.size, 7, 'three visits, two images, one order, one customer');
+  t.equal(rows, identities.size);
 });
