@@ -127,6 +127,15 @@ t.test('weeks run Monday to Sunday in UTC, and a partial week counts whole', asy
   t.equal(offset.get('c1')?.visits_per_week, 2);
 });
 
+t.test("the challenge's legacy times (2017-01-06:12:46:46.384Z) are read as UTC", async (t) => {
+  // Sunday 23:30 and Monday 00:30 UTC: two weeks, as with ISO times.
+  const ltv = await ltvOf(t, [
+    visit('v1', 'c1', '2017-01-01:23:30:00.000Z'),
+    order('o1', 'c1', '2017-01-02:00:30:00.000Z', '10.00 USD'),
+  ]);
+  t.match(ltv.get('c1'), { visits: 1, revenue: 10, visits_per_week: 0.5, ltv: 2600 });
+});
+
 t.test("the timeframe is the whole data set's, from every event of every type and version", async (t) => {
   const ltv = await ltvOf(t, [
     order('o1', 'c1', '2017-01-03T10:00:00Z', '104.00 USD'),
