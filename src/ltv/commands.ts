@@ -8,16 +8,34 @@ import type { CustomerLtv } from './customer-ltv.js';
 import { readEventFile } from './event-file.js';
 import { EventStore } from './event-store.js';
 import { ingest, type Rejection } from './ingest.js';
+import type { OrderConflict } from './order-conflicts.js';
 import { topLtvFromFile, topLtvFromStore } from './top-ltv.js';
 
-/** How many rejected events are listed one by one on stderr before the rest are only counted. */
-const LISTED_REJECTIONS = 100;
+/** How many rejected events or conflicts are listed one by one on stderr before the rest are only counted. */
+const LISTED = 100;
+
+/** Writes a headline and the first LISTED lines to stderr, then how many more there are. */
+function reportList<T>(items: T[], headline: string, line: (item: T) => string): void {
+  if (items.length === 0) return;
+  const listed = items.slice(0, LISTED).map((item) => `  ${line(item)}`);
+  if (items.length > LISTED) listed.push(`  ... and ${items.length - LISTED} more`);
+  console.error(`${items.length} ${headline}:\n${listed.join('\n')}`);
+}
 
 function reportRejections(rejected: Rejection[]): void {
-  if (rejected.length === 0) return;
-  const listed = rejected.slice(0, LISTED_REJECTIONS).map((event) => `  event ${event.index}: ${event.reason}`);
-  if (rejected.length > LISTED_REJECTIONS) listed.push(`  ... and ${rejected.length - LISTED_REJECTIONS} more`);
-  console.error(`${rejected.length} event(s) rejected:\n${listed.join('\n')}`);
+  reportList(rejected, 'event(s) rejected', (event) => `event ${event.index}: ${event.reason}`);
+}
+
+/** Order ids that NEW orders of different customers share: the data's problem, shown, never fatal. */
+function reportConflicts(conflicts: OrderConflict[]): void {
+  reportList(
+    conflicts,
+    "order id(s) used by the NEW orders of different customers (each counts once, for its latest version's customer)",
+    (conflict) =>
+      `order ${conflict.order_id}: NEW by ${conflict.new_orders
+        .map((order) => `${order.customer_id} (${order.amount} USD)`)
+        .join(', ')}; counted for ${conflict.counted_customer_id} (${conflict.counted_amount} USD)`,
+  );
 }
 
 function customerTable(customers: CustomerLtv[]): string {
@@ -49,10 +67,11 @@ export async function ltv(args: string[]): Promise<void> {
     throw new UsageError(`X must be a whole number of at least 1, not ${JSON.stringify(count ?? '')}`);
   }
   const config = loadConfig();
-  const { customers, rejected } = values.events
+  const { customers, rejected, conflicts } = values.events
     ? await topLtvFromFile(values.events, x, config.SQL_DIR)
     : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
   reportRejections(rejected);
+  reportConflicts(conflicts);
   console.log(values.json ? JSON.stringify(customers, null, 2) : customerTable(customers));
 }
 

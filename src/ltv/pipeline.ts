@@ -1,5 +1,6 @@
 // The lifetime value feature's part of the pipeline (sql/ltv/): the events as raw_events, and the job that
 // computes the top customers in memory from the store or one file. Runs in the pipeline worker or the CLI.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FeatureRun, PipelineFeature } from '../pipeline/feature.js';
 import { runInMemory } from '../pipeline/in-memory.js';
 import { queryRows } from '../warehouse/database.js';
@@ -7,10 +8,18 @@ import type { CustomerLtv } from './customer-ltv.js';
 import { attachEvents, type EventSource } from './event-input.js';
 import type { Rejection } from './ingest.js';
 import { readTopLtv } from './ltv-rows.js';
+import type { OrderConflict } from './order-conflicts.js';
+import { readOrderConflicts } from './report-rows.js';
 
 export interface TopLtv {
   customers: CustomerLtv[];
   rejected: Rejection[];
+}
+
+/** What `npm run ltv -- top X` shows: the top customers, the rejected events, and what else the user must know. */
+export interface LtvReport extends TopLtv {
+  /** Order ids shared by the NEW orders of different customers (order_conflicts). */
+  conflicts: OrderConflict[];
 }
 
 /** The refresh's input is the store's folder; a job's may be one event file. */
@@ -28,13 +37,25 @@ export const ltvPipeline: PipelineFeature = {
   },
 };
 
-/** The top `limit` customers of one event source, computed in memory, and its rejected events. */
-export function topLtv(events: EventSource, limit: number, sqlDir: string): Promise<TopLtv> {
-  return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, async (connection) => ({
+async function readTop(connection: DuckDBConnection, limit: number): Promise<TopLtv> {
+  return {
     customers: await readTopLtv(connection, limit),
     rejected: await queryRows<Rejection>(
       connection,
       'select event_index::double as index, rejection_reason as reason from rejected_events order by event_index',
     ),
+  };
+}
+
+/** The top `limit` customers of one event source, computed in memory, and its rejected events. */
+export function topLtv(events: EventSource, limit: number, sqlDir: string): Promise<TopLtv> {
+  return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, (connection) => readTop(connection, limit));
+}
+
+/** topLtv, with what the command line reports beside it. */
+export function ltvReport(events: EventSource, limit: number, sqlDir: string): Promise<LtvReport> {
+  return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, async (connection) => ({
+    ...(await readTop(connection, limit)),
+    conflicts: await readOrderConflicts(connection),
   }));
 }

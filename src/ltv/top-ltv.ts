@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { AppError } from '../errors.js';
 import { readEventFile, unreadableEventFile } from './event-file.js';
 import type { EventSource } from './event-input.js';
-import { topLtv, type TopLtv } from './pipeline.js';
+import { ltvReport, type LtvReport } from './pipeline.js';
 
 /** Not JSON in any reader: such a line becomes a null event, which the SQL rejects as not valid JSON. */
 const UNREADABLE_LINE = '!';
@@ -50,11 +50,11 @@ async function rewriteAsNdjson(path: string, outPath: string): Promise<void> {
 }
 
 /** The top `x` customers of one event file, computed from that file alone; its bad events are listed, not fatal. */
-export async function topLtvFromFile(path: string, x: number, sqlDir: string): Promise<TopLtv> {
+export async function topLtvFromFile(path: string, x: number, sqlDir: string): Promise<LtvReport> {
   const source = await sniff(path);
   if (source) {
     try {
-      return await topLtv(source, x, sqlDir);
+      return await ltvReport(source, x, sqlDir);
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message))) {
         throw error;
@@ -65,13 +65,13 @@ export async function topLtvFromFile(path: string, x: number, sqlDir: string): P
   try {
     const rewritten = join(dir, 'events.ndjson');
     await rewriteAsNdjson(path, rewritten);
-    return await topLtv({ file: rewritten, format: 'newline_delimited' }, x, sqlDir);
+    return await ltvReport({ file: rewritten, format: 'newline_delimited' }, x, sqlDir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** The top `x` customers of every event in the store. */
-export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<TopLtv> {
-  return topLtv({ store: eventsPath }, x, sqlDir);
+export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<LtvReport> {
+  return ltvReport({ store: eventsPath }, x, sqlDir);
 }

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import t from 'tap';
 import { EventStore } from '../../src/ltv/event-store.js';
 import { checkEvent, identityOf } from '../../src/ltv/events.js';
+import { findOrderConflicts } from '../../src/ltv/order-conflicts.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { topLtvFromFile } from '../../src/ltv/top-ltv.js';
 import { runInMemory } from '../../src/pipeline/in-memory.js';
 import { ltvPipeline } from '../../src/ltv/pipeline.js';
 import { folderOf } from '../helpers/warehouse.js';
-import { customer, image, order, visit } from './fixtures.js';
+import { customer, eventFile, image, order, visit } from './fixtures.js';
 
 const base = order('o1', 'c1', '2017-01-06T12:46:46.384Z', '12.34 USD');
 const times = [
@@ -190,3 +191,29 @@ t.test('ingest and the SQL tell versions from facts alike: what each event is a 
   t.equal(identities.size, 7, 'three visits, two images, one order, one customer');
   t.equal(rows, identities.size);
 });
+
+t.test(
+  'ingest and the SQL find the same order conflicts: ids that NEW orders of different customers share',
+  async (t) => {
+    const events = [
+      order('o1', 'c1', '2017-01-06T12:00:00.000Z', '10.00 USD'),
+      order('o1', 'c2', '2017-01-06T12:00:00.000Z', '020.00 USD'),
+      order('o1', 'c2', '2017-01-06T12:00:00.000Z', '20.00 USD'), // the same NEW as the one above
+      order('o1', 'c3', '2017-01-07:12:00:00.000Z', '1.00 USD'),
+      order('o1', 'c4', '2017-01-08T12:00:00.000Z', '99.00 USD', 'UPDATE'), // an UPDATE is no conflict
+      order('o2', 'c1', '2017-01-06T12:00:00.000Z', '5.00 USD'),
+      order('o2', 'c1', '2017-01-07T12:00:00.000Z', '6.00 USD'), // one customer's second NEW: a version
+      order('o3', 'c1', '2017-01-06T12:00:00.000Z', '5.00 USD'),
+      order('o3', 'c2', '2017-01-06T12:00:00.000Z', '5.00 EUR'), // rejected, so no conflict
+    ];
+    const { conflicts } = await topLtvFromFile(await eventFile(t, events), 10, 'sql');
+    t.same(
+      findOrderConflicts(events),
+      conflicts.map(({ order_id, new_orders }) => ({ order_id, new_orders })),
+    );
+    t.same(
+      conflicts.map((conflict) => [conflict.order_id, conflict.new_orders.length, conflict.counted_customer_id]),
+      [['o1', 3, 'c4']],
+    );
+  },
+);

@@ -1,0 +1,43 @@
+// What `npm run ltv -- top X` reports beside the top customers, read from a run's tables and views:
+// the order ids that NEW orders of different customers share. Loads DuckDB: never import it in the server.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../warehouse/database.js';
+import type { OrderConflict } from './order-conflicts.js';
+
+/** Every row of order_conflicts, by order id, each NEW order by customer, time and amount. */
+export async function readOrderConflicts(connection: DuckDBConnection): Promise<OrderConflict[]> {
+  const rows = await queryRows<{
+    order_id: string;
+    counted_customer_id: string;
+    counted_amount: string;
+    customer_id: string;
+    at_ms: number;
+    amount: string;
+  }>(
+    connection,
+    `with orders as (
+         select order_id, counted_customer_id, counted_amount, unnest(new_orders) as new_order from order_conflicts
+     )
+     select
+         order_id, counted_customer_id, counted_amount::varchar as counted_amount, new_order.customer_id,
+         epoch_ms(new_order.event_at)::double as at_ms, new_order.amount::varchar as amount
+     from orders
+     order by order_id, new_order.customer_id, new_order.event_at, new_order.amount`,
+  );
+  const conflicts = new Map<string, OrderConflict>();
+  for (const row of rows) {
+    const conflict = conflicts.get(row.order_id) ?? {
+      order_id: row.order_id,
+      new_orders: [],
+      counted_customer_id: row.counted_customer_id,
+      counted_amount: row.counted_amount,
+    };
+    conflicts.set(row.order_id, conflict);
+    conflict.new_orders.push({
+      customer_id: row.customer_id,
+      event_at: new Date(row.at_ms).toISOString(),
+      amount: row.amount,
+    });
+  }
+  return [...conflicts.values()];
+}
