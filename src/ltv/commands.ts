@@ -54,22 +54,40 @@ function customerTable(customers: CustomerLtv[]): string {
   );
 }
 
-export async function ltv(args: string[]): Promise<void> {
+/** Marks an argument such as -1 so that parseArgs reads it as X, not as an unknown option (argv never holds NUL). */
+const NUMBER_MARK = '\0';
+const unmark = (arg: string) => (arg.startsWith(NUMBER_MARK) ? arg.slice(1) : arg);
+
+/** `top X [--events FILE]... [--json]`: X may look like an option (-1), and a lone -- changes nothing. */
+function parseLtvArgs(args: string[]): { positionals: string[]; events: string[]; json: boolean } {
   const { values, positionals } = parseArgs({
-    args,
-    options: { events: { type: 'string' }, json: { type: 'boolean', default: false } },
+    args: args.filter((arg) => arg !== '--').map((arg) => (/^-\d/.test(arg) ? NUMBER_MARK + arg : arg)),
+    options: { events: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
-  const [action, count, ...extra] = positionals;
-  if (action !== 'top' || extra.length > 0) throw new UsageError('ltv takes one action: top X');
+  return { positionals: positionals.map(unmark), events: (values.events ?? []).map(unmark), json: values.json };
+}
+
+/** X of `top X`: a whole number of at least 1; anything else is refused with what X must be. */
+function topCount(count: string | undefined): number {
   const x = count !== undefined && /^\d+$/.test(count) ? Number(count) : Number.NaN;
-  if (!Number.isSafeInteger(x) || x < 1) {
-    throw new UsageError(`X must be a whole number of at least 1, not ${JSON.stringify(count ?? '')}`);
-  }
+  if (Number.isSafeInteger(x) && x >= 1) return x;
+  throw new UsageError(
+    `X must be a whole number of at least 1, ${count === undefined ? 'and none was given' : `not ${JSON.stringify(count)}`}`,
+  );
+}
+
+export async function ltv(args: string[]): Promise<void> {
+  const { positionals, ...values } = parseLtvArgs(args);
+  const [action, count, ...extra] = positionals;
+  if (action !== 'top') throw new UsageError('ltv takes one action: top X');
+  const x = topCount(count);
+  if (extra.length > 0) throw new UsageError(`ltv takes one action: top X, not also ${extra.join(' ')}`);
   const config = loadConfig();
-  const { customers, rejected, conflicts } = values.events
-    ? await topLtvFromFile(values.events, x, config.SQL_DIR)
-    : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
+  const { customers, rejected, conflicts } =
+    values.events.length > 0
+      ? await topLtvFromFile(values.events.at(-1)!, x, config.SQL_DIR)
+      : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
   reportRejections(rejected);
   reportConflicts(conflicts);
   console.log(values.json ? JSON.stringify(customers, null, 2) : customerTable(customers));

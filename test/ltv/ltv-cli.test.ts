@@ -97,12 +97,17 @@ t.test('ingest FILE appends to the store; ltv top X without --events reads the s
 
 t.test('a bad X, a missing file or a bad command fail with a message and a non-zero exit', async (t) => {
   const file = await eventFile(t, SEED_EVENTS);
-  for (const x of ['0', '-1', 'abc', '1.5', '']) {
-    const result = cli(['ltv', 'top', x, '--events', file]);
-    t.equal(result.status, 1, `X=${x}`);
-    t.match(result.stderr, /X must be a whole number of at least 1|Unknown option '-1'/);
+  const badX: [string, string[]][] = ['0', '-1', 'abc', '1.5', '', '-0.5'].map((x) => [x, ['ltv', 'top', x]]);
+  badX.push(['-1', ['ltv', 'top', '--', '-1']]); // as `npm run ltv -- top -- -1` passes it
+  for (const [x, args] of badX) {
+    const result = cli([...args, '--events', file]);
+    t.equal(result.status, 1, args.join(' '));
+    t.match(result.stderr, `X must be a whole number of at least 1, not ${JSON.stringify(x)}\n`, args.join(' '));
     t.equal(result.stdout, '');
   }
+  const none = cli(['ltv', 'top', '--events', file]);
+  t.equal(none.status, 1);
+  t.match(none.stderr, /^X must be a whole number of at least 1, and none was given\n/);
   const missing = cli(['ltv', 'top', '3', '--events', `${folderOf(t)}/nope.json`, '--json']);
   t.equal(missing.status, 1);
   t.match(missing.stderr, /cannot read the event file .*nope\.json: no such file/);
