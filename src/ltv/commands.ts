@@ -1,15 +1,16 @@
 // `npm run ltv -- top X` and `npm run ingest -- FILE`: the seed's program and Ingest(e, D) from the
 // command line. Results on stdout, rejected events on stderr; throws for cli.ts to report.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import type { CustomerLtv } from './customer-ltv.js';
-import { readEventFile } from './event-file.js';
+import { EVENT_FILE_FORMAT, readEventFile } from './event-file.js';
 import { EventStore } from './event-store.js';
 import { ingest, type Rejection } from './ingest.js';
 import type { OrderConflict } from './order-conflicts.js';
-import { topLtvFromFile, topLtvFromStore } from './top-ltv.js';
+import { topLtvFromFiles, topLtvFromStore } from './top-ltv.js';
 
 /** How many rejected events or conflicts are listed one by one on stderr before the rest are only counted. */
 const LISTED = 100;
@@ -22,8 +23,11 @@ function reportList<T>(items: T[], headline: string, line: (item: T) => string):
   console.error(`${items.length} ${headline}:\n${listed.join('\n')}`);
 }
 
-function reportRejections(rejected: Rejection[]): void {
-  reportList(rejected, 'event(s) rejected', (event) => `event ${event.index}: ${event.reason}`);
+/** Rejected events by index; `named`: each with its file too (when several files are read as one). */
+function reportRejections(rejected: (Rejection & { file?: string | null })[], named = false): void {
+  reportList(rejected, 'event(s) rejected', (event) =>
+    named ? `${event.file} event ${event.index}: ${event.reason}` : `event ${event.index}: ${event.reason}`,
+  );
 }
 
 /** Order ids that NEW orders of different customers share: the data's problem, shown, never fatal. */
@@ -83,14 +87,33 @@ export async function ltv(args: string[]): Promise<void> {
   if (action !== 'top') throw new UsageError('ltv takes one action: top X');
   const x = topCount(count);
   if (extra.length > 0) throw new UsageError(`ltv takes one action: top X, not also ${extra.join(' ')}`);
+  const paths = values.events;
+  const twice = paths.find((path, i) => paths.findIndex((other) => resolve(other) === resolve(path)) !== i);
+  if (twice !== undefined) throw new UsageError(`--events names ${twice} more than once`);
   const config = loadConfig();
-  const { customers, rejected, conflicts } =
-    values.events.length > 0
-      ? await topLtvFromFile(values.events.at(-1)!, x, config.SQL_DIR)
+  const report =
+    paths.length > 0
+      ? await topLtvFromFiles(paths, x, config.SQL_DIR)
       : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
-  reportRejections(rejected);
-  reportConflicts(conflicts);
-  console.log(values.json ? JSON.stringify(customers, null, 2) : customerTable(customers));
+  // A file that gave nothing is refused, never half-used: its events are missing from the answer.
+  for (const path of paths) {
+    const counts = report.files.get(path);
+    if (!counts || counts.values === 0) {
+      throw new Error(`the event file ${path} holds no events (${EVENT_FILE_FORMAT})`);
+    }
+    if (counts.unreadable === counts.values) {
+      throw new Error(
+        `the event file ${path} is not JSON: none of its ${counts.values} value(s) could be read (${EVENT_FILE_FORMAT})`,
+      );
+    }
+  }
+  reportRejections(report.rejected, paths.length > 1);
+  for (const path of paths) {
+    const { values: events, accepted } = report.files.get(path)!;
+    if (accepted === 0) throw new Error(`every event of the event file ${path} was rejected (${events}, listed above)`);
+  }
+  reportConflicts(report.conflicts);
+  console.log(values.json ? JSON.stringify(report.customers, null, 2) : customerTable(report.customers));
 }
 
 export async function ingestFile(args: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 // The lifetime value feature's part of the pipeline (sql/ltv/): the events as raw_events, and the job that
-// computes the top customers in memory from the store or one file. Runs in the pipeline worker or the CLI.
+// computes the top customers in memory from the store or event files. Runs in the pipeline worker or the CLI.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FeatureRun, PipelineFeature } from '../pipeline/feature.js';
 import { runInMemory } from '../pipeline/in-memory.js';
@@ -9,7 +9,13 @@ import { attachEvents, type EventSource } from './event-input.js';
 import type { Rejection } from './ingest.js';
 import { readTopLtv } from './ltv-rows.js';
 import type { OrderConflict } from './order-conflicts.js';
-import { readOrderConflicts } from './report-rows.js';
+import {
+  readFileCounts,
+  readOrderConflicts,
+  readRejections,
+  type FileCounts,
+  type FileRejection,
+} from './report-rows.js';
 
 export interface TopLtv {
   customers: CustomerLtv[];
@@ -18,11 +24,14 @@ export interface TopLtv {
 
 /** What `npm run ltv -- top X` shows: the top customers, the rejected events, and what else the user must know. */
 export interface LtvReport extends TopLtv {
+  rejected: FileRejection[];
   /** Order ids shared by the NEW orders of different customers (order_conflicts). */
   conflicts: OrderConflict[];
+  /** What became of each event file's values, by file name (none for the store). */
+  files: Map<string, FileCounts>;
 }
 
-/** The refresh's input is the store's folder; a job's may be one event file. */
+/** The refresh's input is the store's folder; a job's may be event files. */
 function attach({ connection, input }: FeatureRun): Promise<void> {
   return attachEvents(connection, typeof input === 'string' ? { store: input } : (input as EventSource));
 }
@@ -54,8 +63,11 @@ export function topLtv(events: EventSource, limit: number, sqlDir: string): Prom
 
 /** topLtv, with what the command line reports beside it. */
 export function ltvReport(events: EventSource, limit: number, sqlDir: string): Promise<LtvReport> {
+  const files = 'files' in events ? events.files.map((file) => file.name) : [];
   return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, async (connection) => ({
-    ...(await readTop(connection, limit)),
+    customers: await readTopLtv(connection, limit),
+    rejected: await readRejections(connection, files),
     conflicts: await readOrderConflicts(connection),
+    files: files.length > 0 ? await readFileCounts(connection) : new Map(),
   }));
 }

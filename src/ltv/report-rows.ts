@@ -1,8 +1,50 @@
-// What `npm run ltv -- top X` reports beside the top customers, read from a run's tables and views:
-// the order ids that NEW orders of different customers share. Loads DuckDB: never import it in the server.
+// What `npm run ltv -- top X` reports beside the top customers, read from a run's tables and views: each
+// event file's counts, its rejected events, and the order ids that NEW orders of different customers
+// share. Loads DuckDB: never import it in the server.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../warehouse/database.js';
+import type { Rejection } from './ingest.js';
 import type { OrderConflict } from './order-conflicts.js';
+
+/** A rejected event with the file it came from (null for the store). */
+export interface FileRejection extends Rejection {
+  file: string | null;
+}
+
+/** What became of one event file's values. */
+export interface FileCounts {
+  file: string;
+  /** Values in the file, events or not. */
+  values: number;
+  accepted: number;
+  /** Values that are not valid JSON. */
+  unreadable: number;
+}
+
+/** Every rejected event, each with its file and its position in it, in the order of `files`, then of each file. */
+export async function readRejections(connection: DuckDBConnection, files: string[]): Promise<FileRejection[]> {
+  const rows = await queryRows<FileRejection>(
+    connection,
+    `select source_file as file, event_index::double as index, rejection_reason as reason
+     from rejected_events
+     order by event_index`,
+  );
+  return files.length > 1 ? rows.sort((a, b) => files.indexOf(a.file!) - files.indexOf(b.file!)) : rows;
+}
+
+/** How many values each event file held, and how many were accepted or unreadable, by file name. */
+export async function readFileCounts(connection: DuckDBConnection): Promise<Map<string, FileCounts>> {
+  const rows = await queryRows<FileCounts>(
+    connection,
+    `select
+         source_file as file, count(*)::integer as values,
+         count(*) filter (where rejection_reason is null)::integer as accepted,
+         count(*) filter (where rejection_reason = 'not valid JSON')::integer as unreadable
+     from int_events
+     group by source_file`,
+  );
+  return new Map(rows.map((row) => [row.file, row]));
+}
 
 /** Every row of order_conflicts, by order id, each NEW order by customer, time and amount. */
 export async function readOrderConflicts(connection: DuckDBConnection): Promise<OrderConflict[]> {

@@ -2,6 +2,8 @@
 // as JSON and nothing else on stdout, rejected events on stderr, clean failures, no dependence on the
 // machine's time zone, and the same answer as the API after ingesting the same file.
 import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import t from 'tap';
 import { appWith, folderOf } from '../helpers/warehouse.js';
 import { SEED_EVENTS, eventFile, order, visit } from './fixtures.js';
@@ -115,6 +117,74 @@ t.test('a bad X, a missing file or a bad command fail with a message and a non-z
   t.match(cli(['ltv', 'bottom', '3']).stderr, /ltv takes one action: top X/);
   t.match(cli(['ingest']).stderr, /ingest takes one event file/);
   t.equal(cli(['ingest', `${folderOf(t)}/nope.json`], { EVENTS_PATH: `${folderOf(t)}/events` }).status, 1);
+});
+
+t.test('a file whose every event is rejected says so and exits 1, after listing them', async (t) => {
+  const file = await eventFile(t, [order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 EUR'), 'not an event']);
+  const result = cli(['ltv', 'top', '5', '--events', file]);
+  t.equal(result.status, 1);
+  t.match(
+    result.stderr,
+    /^2 event\(s\) rejected:\n {2}event 0: [^\n]*EUR[^\n]*\n {2}event 1: [^\n]*\nerror: every event of the event file \S+events\.json was rejected/,
+  );
+  t.equal(result.stdout, '');
+});
+
+t.test('an empty, blank, eventless, non-JSON or binary file fails with what is wrong, and exits 1', async (t) => {
+  const dir = folderOf(t);
+  const files: [string, string | Buffer, RegExp][] = [
+    ['empty.json', '', /is empty: it holds no events/],
+    ['blank.ndjson', '\n  \n', /is empty: it holds no events/],
+    ['no-events.json', '[]', /holds no events/],
+    ['text.txt', 'hello\nworld\n', /is not JSON: none of its 2 value\(s\) could be read/],
+    ['nul.json', Buffer.from([0x5b, 0x7b, 0x00, 0x7d, 0x5d]), /is binary, not JSON text/],
+    ['data.parquet.gzip', await readFile('data/data.parquet.gzip'), /is binary, not JSON text/],
+  ];
+  for (const [name, content, message] of files) {
+    await writeFile(join(dir, name), content);
+    const result = cli(['ltv', 'top', '5', '--events', join(dir, name)]);
+    t.equal(result.status, 1, name);
+    t.match(
+      result.stderr,
+      new RegExp(`^error: the event file \\S+${name.replace('.', '\\.')} ${message.source}`),
+      name,
+    );
+    t.match(result.stderr, /expected a JSON array of events, or one JSON event per line/, name);
+    t.equal(result.stdout, '', name);
+  }
+});
+
+t.test('--events given twice reads both files as one data set, naming each rejected event by file', async (t) => {
+  const first = await eventFile(t, [visit('p1', 'c1', '2017-01-02T10:00:00Z'), 'oops'], 'first.json');
+  const second = await eventFile(
+    t,
+    [order('o1', 'c1', '2017-01-16T10:00:00Z', '30.00 EUR'), order('o2', 'c1', '2017-01-16T10:00:00Z', '30.00 USD')],
+    'second.ndjson',
+  );
+  const result = cli(['ltv', 'top', '5', '--events', first, '--events', second, '--json']);
+  t.equal(result.status, 0, result.stderr);
+  t.same(
+    JSON.parse(result.stdout),
+    [
+      {
+        customer_id: 'c1',
+        last_name: null,
+        ltv: 5200,
+        revenue: 30,
+        visits: 1,
+        revenue_per_visit: 30,
+        visits_per_week: 0.3333,
+      },
+    ],
+    "the visit of one file and the order of the other, over both files' three weeks",
+  );
+  t.match(
+    result.stderr,
+    /^2 event\(s\) rejected:\n {2}\S+first\.json event 1: an event must be a JSON object[^\n]*\n {2}\S+second\.ndjson event 0: [^\n]*not in USD/,
+  );
+  const twice = cli(['ltv', 'top', '5', '--events', first, '--events', first]);
+  t.equal(twice.status, 1);
+  t.match(twice.stderr, /--events names \S+first\.json more than once/);
 });
 
 t.test('through npm run, as the README shows it, standard output is still the JSON alone', async (t) => {
