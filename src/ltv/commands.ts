@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import type { CustomerLtv } from './customer-ltv.js';
-import { EVENT_FILE_FORMAT, readEventFile } from './event-file.js';
+import { EVENT_FILE_FORMAT, readEventFile, readEventFileHead } from './event-file.js';
 import { EventStore } from './event-store.js';
 import { ingest, type Rejection } from './ingest.js';
 import type { OrderConflict } from './order-conflicts.js';
@@ -120,14 +120,23 @@ export async function ingestFile(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('ingest takes one event file');
   const path = positionals[0]!;
+  await readEventFileHead(path);
   const store = await EventStore.open(loadConfig().EVENTS_PATH);
-  const total = { accepted: 0, duplicates: 0, rejected: [] as Rejection[] };
+  const total = { values: 0, readable: 0, accepted: 0, duplicates: 0, rejected: [] as Rejection[] };
   const receivedAt = new Date();
   for await (const values of readEventFile(path)) {
     const result = await ingest(store, values, receivedAt);
+    total.values += values.length;
+    total.readable += values.filter((raw) => raw.error === undefined).length;
     total.accepted += result.accepted;
     total.duplicates += result.duplicates;
     total.rejected.push(...result.rejected);
+  }
+  // As POST /events answers a 400 for a body that is not JSON: no value could be read, so nothing was stored.
+  if (total.values > 0 && total.readable === 0) {
+    throw new Error(
+      `the event file ${path} is not JSON: none of its ${total.values} value(s) could be read, so nothing was stored (${EVENT_FILE_FORMAT})`,
+    );
   }
   reportRejections(total.rejected);
   console.log(

@@ -187,6 +187,35 @@ t.test('--events given twice reads both files as one data set, naming each rejec
   t.match(twice.stderr, /--events names \S+first\.json more than once/);
 });
 
+t.test(
+  'ingest of a file that is not JSON, empty or binary exits 1 and stores nothing; bad events among readable ones do not',
+  async (t) => {
+    const dir = folderOf(t);
+    const env = { EVENTS_PATH: join(dir, 'events') };
+    const files: [string, string | Buffer, RegExp][] = [
+      ['text.txt', 'hello\nworld\n', /is not JSON: none of its 2 value\(s\) could be read, so nothing was stored/],
+      ['empty.json', '', /is empty: it holds no events/],
+      ['data.parquet.gzip', await readFile('data/data.parquet.gzip'), /is binary, not JSON text/],
+    ];
+    for (const [name, content, message] of files) {
+      await writeFile(join(dir, name), content);
+      const result = cli(['ingest', join(dir, name)], env);
+      t.equal(result.status, 1, name);
+      t.match(result.stderr, message, name);
+      t.equal(result.stdout, '', name);
+    }
+    const mixed = join(dir, 'mixed.ndjson');
+    await writeFile(mixed, `not json\n${JSON.stringify(SEED_EVENTS[3])}\n"not an event"\n`);
+    const result = cli(['ingest', mixed], env);
+    t.equal(result.status, 0, result.stderr);
+    t.match(result.stdout, /1 accepted, 0 duplicate\(s\), 2 rejected/);
+    t.match(
+      result.stderr,
+      /2 event\(s\) rejected:\n {2}event 0: not valid JSON[^\n]*\n {2}event 2: an event must be a JSON object/,
+    );
+  },
+);
+
 t.test('through npm run, as the README shows it, standard output is still the JSON alone', async (t) => {
   const file = await eventFile(t, MESSY);
   // As from a user's shell: without the npm_config_loglevel that `npm test --loglevel=...` passes down.
