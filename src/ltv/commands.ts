@@ -10,6 +10,7 @@ import { EVENT_FILE_FORMAT, readEventFile, readEventFileHead } from './event-fil
 import { EventStore } from './event-store.js';
 import { ingest, type Rejection } from './ingest.js';
 import type { OrderConflict } from './order-conflicts.js';
+import type { Timeframe } from './report-rows.js';
 import { topLtvFromFiles, topLtvFromStore } from './top-ltv.js';
 
 /** How many rejected events or conflicts are listed one by one on stderr before the rest are only counted. */
@@ -40,6 +41,13 @@ function reportConflicts(conflicts: OrderConflict[]): void {
         .map((order) => `${order.customer_id} (${order.amount} USD)`)
         .join(', ')}; counted for ${conflict.counted_customer_id} (${conflict.counted_amount} USD)`,
   );
+}
+
+/** The line under the table: the timeframe the values are averaged over, and its weeks. */
+function describeTimeframe(timeframe: Timeframe | undefined): string {
+  if (!timeframe) return 'timeframe: none (no events)';
+  const weeks = `${timeframe.weeks} week${timeframe.weeks === 1 ? '' : 's'}`;
+  return `timeframe: ${timeframe.start_at} to ${timeframe.end_at}, ${weeks} (Monday to Sunday, UTC)`;
 }
 
 function customerTable(customers: CustomerLtv[]): string {
@@ -113,7 +121,11 @@ export async function ltv(args: string[]): Promise<void> {
     if (accepted === 0) throw new Error(`every event of the event file ${path} was rejected (${events}, listed above)`);
   }
   reportConflicts(report.conflicts);
-  console.log(values.json ? JSON.stringify(report.customers, null, 2) : customerTable(report.customers));
+  console.log(
+    values.json
+      ? JSON.stringify(report.customers, null, 2)
+      : `${customerTable(report.customers)}\n${describeTimeframe(report.timeframe)}`,
+  );
 }
 
 export async function ingestFile(args: string[]): Promise<void> {

@@ -13,8 +13,10 @@ import {
   readFileCounts,
   readOrderConflicts,
   readRejections,
+  readTimeframe,
   type FileCounts,
   type FileRejection,
+  type Timeframe,
 } from './report-rows.js';
 
 export interface TopLtv {
@@ -27,6 +29,8 @@ export interface LtvReport extends TopLtv {
   rejected: FileRejection[];
   /** Order ids shared by the NEW orders of different customers (order_conflicts). */
   conflicts: OrderConflict[];
+  /** The data set's first and last event and its weeks; undefined without events. */
+  timeframe: Timeframe | undefined;
   /** What became of each event file's values, by file name (none for the store). */
   files: Map<string, FileCounts>;
 }
@@ -68,6 +72,7 @@ export function ltvReport(events: EventSource, limit: number, sqlDir: string): P
     customers: await readTopLtv(connection, limit),
     rejected: await readRejections(connection, files),
     conflicts: await readOrderConflicts(connection),
+    timeframe: await readTimeframe(connection),
     files: files.length > 0 ? await readFileCounts(connection) : new Map(),
   }));
 }

@@ -1,6 +1,6 @@
-// What `npm run ltv -- top X` reports beside the top customers, read from a run's tables and views: each
-// event file's counts, its rejected events, and the order ids that NEW orders of different customers
-// share. Loads DuckDB: never import it in the server.
+// What `npm run ltv -- top X` reports beside the top customers, read from a run's tables and views: the
+// timeframe, each event file's counts, its rejected events, and the order ids that NEW orders of
+// different customers share. Loads DuckDB: never import it in the server.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../warehouse/database.js';
 import type { Rejection } from './ingest.js';
@@ -19,6 +19,30 @@ export interface FileCounts {
   accepted: number;
   /** Values that are not valid JSON. */
   unreadable: number;
+}
+
+/** The data set's timeframe, from its earliest to its latest event, and the calendar weeks it touches. */
+export interface Timeframe {
+  start_at: string;
+  end_at: string;
+  weeks: number;
+}
+
+/** customer_ltv's timeframe (the same on every row); undefined when there are no customers, so no events. */
+export async function readTimeframe(connection: DuckDBConnection): Promise<Timeframe | undefined> {
+  const [row] = await queryRows<{ start_ms: number | null; end_ms: number; weeks: number }>(
+    connection,
+    `select
+         epoch_ms(min(timeframe_start_at))::double as start_ms, epoch_ms(max(timeframe_end_at))::double as end_ms,
+         max(weeks)::integer as weeks
+     from customer_ltv`,
+  );
+  if (!row || row.start_ms === null) return undefined;
+  return {
+    start_at: new Date(row.start_ms).toISOString(),
+    end_at: new Date(row.end_ms).toISOString(),
+    weeks: row.weeks,
+  };
 }
 
 /** Every rejected event, each with its file and its position in it, in the order of `files`, then of each file. */

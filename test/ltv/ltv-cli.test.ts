@@ -58,6 +58,11 @@ t.test('ltv top X --events FILE: a table, or JSON alone on stdout; rejections on
     /customer_id\s+last_name\s+ltv\s+revenue\s+visits\s+revenue_per_visit\s+visits_per_week\n[- ]+\nc1\s+NULL\s+6933\.33\s+40\.00\s+1\s+40\.00\s+0\.3333\nc2 /,
   );
   t.match(
+    table.stdout,
+    /\n\(2 rows\)\ntimeframe: 2017-01-01T23:30:00\.000Z to 2017-01-09T10:00:00\.000Z, 3 weeks \(Monday to Sunday, UTC\)\n$/,
+    'the table ends with the timeframe and its weeks',
+  );
+  t.match(
     table.stderr,
     /3 event\(s\) rejected:\n {2}event 0: an event must be a JSON object[^\n]*\n {2}event 5: total_amount "30.00 EUR" is not in USD[^\n]*\n {2}event 9: missing customer_id/,
   );
@@ -87,6 +92,7 @@ t.test('the API gives the CLI answer after ingesting the file, after resending i
 t.test('ingest FILE appends to the store; ltv top X without --events reads the store', async (t) => {
   const env = { EVENTS_PATH: `${folderOf(t)}/events` };
   const file = await eventFile(t, MESSY, 'events.ndjson');
+  t.match(cli(['ltv', 'top', '10'], env).stdout, /\(0 rows\)\ntimeframe: none \(no events\)\n$/, 'an empty store');
   const first = cli(['ingest', file], env);
   t.equal(first.status, 0, first.stderr);
   t.match(first.stdout, /6 accepted, 1 duplicate\(s\), 3 rejected/, 'the resent visit in the file is stored once');
