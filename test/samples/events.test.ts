@@ -6,7 +6,7 @@ import t from 'tap';
 import { splitValues } from '../../src/ltv/event-text.js';
 import { checkEvent } from '../../src/ltv/events.js';
 import { generateEventSample } from '../../src/samples/events.js';
-import { folderOf } from '../helpers/warehouse.js';
+import { appWith, folderOf } from '../helpers/warehouse.js';
 
 t.test('data/sample-events.json is the generator output at scale 1', async (t) => {
   const outPath = join(folderOf(t), 'sample-events.json');
@@ -66,3 +66,17 @@ t.test(
     );
   },
 );
+
+t.test("data/sample-events.ndjson, the README's NDJSON example, holds only events ingest accepts", async (t) => {
+  const values = splitValues(await readFile('data/sample-events.ndjson', 'utf8'));
+  t.ok(values.length >= 4);
+  for (const raw of values) t.notOk('reason' in checkEvent(raw.value), JSON.stringify(raw.value));
+  const { app } = await appWith(t, [{}]);
+  const posted = await app.inject({
+    method: 'POST',
+    url: '/events',
+    headers: { 'content-type': 'application/x-ndjson' },
+    payload: await readFile('data/sample-events.ndjson'),
+  });
+  t.same(posted.json(), { accepted: values.length, duplicates: 0, rejected: [] }, 'as the README posts it');
+});
