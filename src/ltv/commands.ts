@@ -1,5 +1,5 @@
 // `npm run ltv -- top X` and `npm run ingest -- FILE`: the seed's program and Ingest(e, D) from the
-// command line. Results on stdout, rejected events on stderr; throws for cli.ts to report.
+// command line. Results on stdout; rejected events and order conflicts on stderr; throws for cli.ts to report.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
