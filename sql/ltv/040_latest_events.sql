@@ -1,21 +1,35 @@
--- latest_events: one row per event type and key (a customer, an order, a site visit, an image),
--- holding its latest version. Reads the accepted events of int_events.
--- Rules:
---   * the version with the latest event_at wins, whatever the order in which versions arrived
---     (an UPDATE may arrive before its NEW, or be older than it and lose);
---   * versions with the same event_at: an UPDATE beats a NEW, then the larger amount, then the
---     greater customer_id and last_name, so the answer never depends on arrival order;
---   * first_event_at and last_event_at span every version of the key, superseded ones included:
---     the timeframe of the data set (customer_ltv) is taken from them.
+-- latest_events: one row per thing the events describe, holding what counts of it. Reads the accepted
+-- events of int_events.
+-- Rules (docs: ltv-events.md):
+--   * CUSTOMER and ORDER events are versions of an entity, identified by type and key: the version with
+--     the latest event_at wins, whatever the order in which versions arrived (an UPDATE may arrive before
+--     its NEW, or be older than it and lose). Versions with the same event_at: an UPDATE beats a NEW, then
+--     the larger amount, then the greater customer_id and last_name, so the answer never depends on
+--     arrival order;
+--   * SITE_VISIT and IMAGE events are facts, never versions: each is identified by its type, customer, key
+--     and event_at, so a page (or image) key used by many visits keeps them all, and only a resend of the
+--     same visit (whatever its field order or other fields) is one row;
+--   * versions counts the events merged into the row (for a fact, its resent copies); first_event_at and
+--     last_event_at span them, superseded versions included: the timeframe of the data set (customer_ltv)
+--     is taken from them.
 create or replace table latest_events as
 with events as (
     select * from int_events where rejection_reason is null
+),
+
+identified as (
+    select
+        *,
+        event_type in ('SITE_VISIT', 'IMAGE') as is_fact
+    from events
 ),
 
 versions as (
     select
         event_type,
         event_key,
+        case when is_fact then customer_id end as fact_customer_id,
+        case when is_fact then event_at end as fact_event_at,
         arg_max(
             {'verb': verb, 'event_at': event_at, 'customer_id': customer_id, 'last_name': last_name, 'order_amount': order_amount},
             {'event_at': event_at, 'is_update': verb = 'UPDATE', 'order_amount': order_amount, 'customer_id': customer_id, 'last_name': last_name}
@@ -23,8 +37,8 @@ versions as (
         min(event_at) as first_event_at,
         max(event_at) as last_event_at,
         count(*) as versions
-    from events
-    group by event_type, event_key
+    from identified
+    group by event_type, event_key, fact_customer_id, fact_event_at
 ),
 
 final as (

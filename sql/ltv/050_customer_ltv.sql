@@ -6,7 +6,8 @@
 --     either end counts whole. Weeks are counted from the epoch (1970-01-01 was a Thursday, so
 --     day d is in week floor((d + 3) / 7)), so no time zone setting can move them;
 --   * revenue: the sum of the latest amount of each of the customer's orders;
---   * visits: the customer's distinct site visits (page_id keys);
+--   * visits: the customer's site visits, each counted once (a SITE_VISIT is a fact: its key is the page,
+--     which many visits share; a resent visit is one row of latest_events);
 --   * revenue_per_visit = revenue / visits (null without visits); visits_per_week = visits / weeks;
 --   * weekly_value (the formula's a) = revenue / weeks; ltv = 52 * a * 10 (a 10-year lifespan).
 -- Money is computed in whole cents (128-bit, so no amount ingest accepts can overflow) and rounded

@@ -1,23 +1,53 @@
 // `npm run ltv -- top X` and `npm run ingest -- FILE`: the seed's program and Ingest(e, D) from the
-// command line. Results on stdout, rejected events on stderr; throws for cli.ts to report.
+// command line. Results on stdout; rejected events and order conflicts on stderr; throws for cli.ts to report.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import type { CustomerLtv } from './customer-ltv.js';
-import { readEventFile } from './event-file.js';
+import { EVENT_FILE_FORMAT, readEventFile, readEventFileHead } from './event-file.js';
 import { EventStore } from './event-store.js';
 import { ingest, type Rejection } from './ingest.js';
-import { topLtvFromFile, topLtvFromStore } from './top-ltv.js';
+import type { OrderConflict } from './order-conflicts.js';
+import type { Timeframe } from './report-rows.js';
+import { topLtvFromFiles, topLtvFromStore } from './top-ltv.js';
 
-/** How many rejected events are listed one by one on stderr before the rest are only counted. */
-const LISTED_REJECTIONS = 100;
+/** How many rejected events or conflicts are listed one by one on stderr before the rest are only counted. */
+const LISTED = 100;
 
-function reportRejections(rejected: Rejection[]): void {
-  if (rejected.length === 0) return;
-  const listed = rejected.slice(0, LISTED_REJECTIONS).map((event) => `  event ${event.index}: ${event.reason}`);
-  if (rejected.length > LISTED_REJECTIONS) listed.push(`  ... and ${rejected.length - LISTED_REJECTIONS} more`);
-  console.error(`${rejected.length} event(s) rejected:\n${listed.join('\n')}`);
+/** Writes a headline and the first LISTED lines to stderr, then how many more there are. */
+function reportList<T>(items: T[], headline: string, line: (item: T) => string): void {
+  if (items.length === 0) return;
+  const listed = items.slice(0, LISTED).map((item) => `  ${line(item)}`);
+  if (items.length > LISTED) listed.push(`  ... and ${items.length - LISTED} more`);
+  console.error(`${items.length} ${headline}:\n${listed.join('\n')}`);
+}
+
+/** Rejected events by index; `named`: each with its file too (when several files are read as one). */
+function reportRejections(rejected: (Rejection & { file?: string | null })[], named = false): void {
+  reportList(rejected, 'event(s) rejected', (event) =>
+    named ? `${event.file} event ${event.index}: ${event.reason}` : `event ${event.index}: ${event.reason}`,
+  );
+}
+
+/** Order ids that NEW orders of different customers share: the data's problem, shown, never fatal. */
+function reportConflicts(conflicts: OrderConflict[]): void {
+  reportList(
+    conflicts,
+    "order id(s) used by the NEW orders of different customers (each counts once, for its latest version's customer)",
+    (conflict) =>
+      `order ${conflict.order_id}: NEW by ${conflict.new_orders
+        .map((order) => `${order.customer_id} (${order.amount} USD)`)
+        .join(', ')}; counted for ${conflict.counted_customer_id} (${conflict.counted_amount} USD)`,
+  );
+}
+
+/** The line under the table: the timeframe the values are averaged over, and its weeks. */
+function describeTimeframe(timeframe: Timeframe | undefined): string {
+  if (!timeframe) return 'timeframe: none (no events)';
+  const weeks = `${timeframe.weeks} week${timeframe.weeks === 1 ? '' : 's'}`;
+  return `timeframe: ${timeframe.start_at} to ${timeframe.end_at}, ${weeks} (Monday to Sunday, UTC)`;
 }
 
 function customerTable(customers: CustomerLtv[]): string {
@@ -36,38 +66,89 @@ function customerTable(customers: CustomerLtv[]): string {
   );
 }
 
-export async function ltv(args: string[]): Promise<void> {
+/** Marks an argument such as -1 so that parseArgs reads it as X, not as an unknown option (argv never holds NUL). */
+const NUMBER_MARK = '\0';
+const unmark = (arg: string) => (arg.startsWith(NUMBER_MARK) ? arg.slice(1) : arg);
+
+/** `top X [--events FILE]... [--json]`: X may look like an option (-1), and a lone -- changes nothing. */
+function parseLtvArgs(args: string[]): { positionals: string[]; events: string[]; json: boolean } {
   const { values, positionals } = parseArgs({
-    args,
-    options: { events: { type: 'string' }, json: { type: 'boolean', default: false } },
+    args: args.filter((arg) => arg !== '--').map((arg) => (/^-\d/.test(arg) ? NUMBER_MARK + arg : arg)),
+    options: { events: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
-  const [action, count, ...extra] = positionals;
-  if (action !== 'top' || extra.length > 0) throw new UsageError('ltv takes one action: top X');
+  return { positionals: positionals.map(unmark), events: (values.events ?? []).map(unmark), json: values.json };
+}
+
+/** X of `top X`: a whole number of at least 1; anything else is refused with what X must be. */
+function topCount(count: string | undefined): number {
   const x = count !== undefined && /^\d+$/.test(count) ? Number(count) : Number.NaN;
-  if (!Number.isSafeInteger(x) || x < 1) {
-    throw new UsageError(`X must be a whole number of at least 1, not ${JSON.stringify(count ?? '')}`);
-  }
+  if (Number.isSafeInteger(x) && x >= 1) return x;
+  throw new UsageError(
+    `X must be a whole number of at least 1, ${count === undefined ? 'and none was given' : `not ${JSON.stringify(count)}`}`,
+  );
+}
+
+export async function ltv(args: string[]): Promise<void> {
+  const { positionals, ...values } = parseLtvArgs(args);
+  const [action, count, ...extra] = positionals;
+  if (action !== 'top') throw new UsageError('ltv takes one action: top X');
+  const x = topCount(count);
+  if (extra.length > 0) throw new UsageError(`ltv takes one action: top X, not also ${extra.join(' ')}`);
+  const paths = values.events;
+  const twice = paths.find((path, i) => paths.findIndex((other) => resolve(other) === resolve(path)) !== i);
+  if (twice !== undefined) throw new UsageError(`--events names ${twice} more than once`);
   const config = loadConfig();
-  const { customers, rejected } = values.events
-    ? await topLtvFromFile(values.events, x, config.SQL_DIR)
-    : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
-  reportRejections(rejected);
-  console.log(values.json ? JSON.stringify(customers, null, 2) : customerTable(customers));
+  const report =
+    paths.length > 0
+      ? await topLtvFromFiles(paths, x, config.SQL_DIR)
+      : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
+  // A file that gave nothing is refused, never half-used: its events are missing from the answer.
+  for (const path of paths) {
+    const counts = report.files.get(path);
+    if (!counts || counts.values === 0) {
+      throw new Error(`the event file ${path} holds no events (${EVENT_FILE_FORMAT})`);
+    }
+    if (counts.unreadable === counts.values) {
+      throw new Error(
+        `the event file ${path} is not JSON: none of its ${counts.values} value(s) could be read (${EVENT_FILE_FORMAT})`,
+      );
+    }
+  }
+  reportRejections(report.rejected, paths.length > 1);
+  for (const path of paths) {
+    const { values: events, accepted } = report.files.get(path)!;
+    if (accepted === 0) throw new Error(`every event of the event file ${path} was rejected (${events}, listed above)`);
+  }
+  reportConflicts(report.conflicts);
+  console.log(
+    values.json
+      ? JSON.stringify(report.customers, null, 2)
+      : `${customerTable(report.customers)}\n${describeTimeframe(report.timeframe)}`,
+  );
 }
 
 export async function ingestFile(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('ingest takes one event file');
   const path = positionals[0]!;
+  await readEventFileHead(path);
   const store = await EventStore.open(loadConfig().EVENTS_PATH);
-  const total = { accepted: 0, duplicates: 0, rejected: [] as Rejection[] };
+  const total = { values: 0, readable: 0, accepted: 0, duplicates: 0, rejected: [] as Rejection[] };
   const receivedAt = new Date();
   for await (const values of readEventFile(path)) {
     const result = await ingest(store, values, receivedAt);
+    total.values += values.length;
+    total.readable += values.filter((raw) => raw.error === undefined).length;
     total.accepted += result.accepted;
     total.duplicates += result.duplicates;
     total.rejected.push(...result.rejected);
+  }
+  // As POST /events answers a 400 for a body that is not JSON: no value could be read, so nothing was stored.
+  if (total.values > 0 && total.readable === 0) {
+    throw new Error(
+      `the event file ${path} is not JSON: none of its ${total.values} value(s) could be read, so nothing was stored (${EVENT_FILE_FORMAT})`,
+    );
   }
   reportRejections(total.rejected);
   console.log(

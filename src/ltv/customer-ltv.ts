@@ -25,4 +25,5 @@ export const LTV_FIGURES = {
   events_read: Type.Integer(),
   latest_events: Type.Integer(),
   customers: Type.Integer(),
+  order_conflicts: Type.Integer({ description: 'order ids shared by the NEW orders of different customers' }),
 };

@@ -1,5 +1,5 @@
 // The one place event paths reach SQL: raw_events, the view sql/ltv/010_stg_events.sql reads, over the
-// event store's files or over a numbered temporary copy of one event file (so each event keeps its position).
+// event store's files or over a numbered temporary copy of each event file (so each event keeps its position).
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
@@ -11,13 +11,43 @@ const STORED_COLUMNS = `{event_id: 'VARCHAR', received_at: 'TIMESTAMPTZ', event_
 const NO_EVENTS = `select null::bigint as event_index, null::varchar as source_file, null::varchar as event_id,
     null::timestamptz as received_at, null::timestamptz as stored_event_at, null::json as event where false`;
 
-/** Where the events come from: the event store's folder, or one event file (a JSON array or NDJSON). */
-export type EventSource = { store: string } | { file: string; format: 'array' | 'newline_delimited' };
+/**
+ * One event file as DuckDB reads it: `file`, a JSON array or NDJSON, named `name` in rejections and errors
+ * (the path the user gave, also when `file` is a rewritten copy of it).
+ */
+export interface EventFile {
+  file: string;
+  format: 'array' | 'newline_delimited';
+  name: string;
+}
+
+/** Where the events come from: the event store's folder, or event files read as one data set. */
+export type EventSource = { store: string } | { files: EventFile[] };
+
+/** One file's values, each with its position: a table it is copied into, whose row number is the position. */
+async function copyEventFile(connection: DuckDBConnection, source: EventFile, table: string): Promise<void> {
+  // With insertion order preserved (DuckDB's default, set here so it cannot be lost) the copy keeps the
+  // file's order and still runs on every core, where numbering with ordinality ran on one and slowed
+  // every later step. In NDJSON a value that is not valid JSON becomes a null event; in an array DuckDB
+  // refuses the whole file.
+  const tolerant = source.format === 'newline_delimited' ? ', ignore_errors = true' : '';
+  try {
+    await connection.run(`create or replace temp table ${table} as
+        select json from read_json_objects(${sqlString(resolve(source.file))}, format = '${source.format}'${tolerant})`);
+  } catch (error) {
+    throw new AppError(
+      422,
+      'INPUT_UNREADABLE',
+      `cannot read the event file ${source.name}: ${firstLine(error)}`,
+      true,
+      { cause: error },
+    );
+  }
+}
 
 /**
  * raw_events: one row per event. Over the store, a view of every file (an empty one while there is none);
- * over one file, each value with its position (a value that is not valid JSON is a null event in NDJSON;
- * in an array DuckDB refuses the whole file).
+ * over event files, each file's values in file order, each with its position in its file and the file's name.
  */
 export async function attachEvents(connection: DuckDBConnection, source: EventSource): Promise<void> {
   if ('store' in source) {
@@ -31,26 +61,18 @@ export async function attachEvents(connection: DuckDBConnection, source: EventSo
     await connection.run(`create or replace view raw_events as ${view}`);
     return;
   }
-  await connection.run(`set variable events_path = ${sqlString(resolve(source.file))}`);
-  // Each value's position is its row number in a table the file is copied into: with insertion order
-  // preserved (DuckDB's default, set here so it cannot be lost) the copy keeps the file's order and
-  // still runs on every core, where numbering with ordinality ran on one and slowed every later step.
-  const tolerant = source.format === 'newline_delimited' ? ', ignore_errors = true' : '';
+  await connection.run(
+    `set variable events_path = ${sqlString(source.files.map((file) => resolve(file.name)).join(', '))}`,
+  );
   await connection.run('set preserve_insertion_order = true');
-  try {
-    await connection.run(`create or replace temp table raw_values as
-        select json from read_json_objects(${sqlString(resolve(source.file))}, format = '${source.format}'${tolerant})`);
-  } catch (error) {
-    throw new AppError(
-      422,
-      'INPUT_UNREADABLE',
-      `cannot read the event file ${source.file}: ${firstLine(error)}`,
-      true,
-      { cause: error },
-    );
+  const selects: string[] = [];
+  for (const [i, file] of source.files.entries()) {
+    await copyEventFile(connection, file, `raw_values_${i}`);
+    selects.push(`select rowid as event_index, ${sqlString(file.name)} as source_file, null::varchar as event_id,
+        null::timestamptz as received_at, null::timestamptz as stored_event_at, json as event
+      from raw_values_${i}`);
   }
-  await connection.run(`create or replace temp view raw_events as
-      select rowid as event_index, ${sqlString(source.file)} as source_file, null::varchar as event_id,
-          null::timestamptz as received_at, null::timestamptz as stored_event_at, json as event
-      from raw_values`);
+  await connection.run(
+    `create or replace temp view raw_events as ${selects.length === 0 ? NO_EVENTS : selects.join(' union all ')}`,
+  );
 }

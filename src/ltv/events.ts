@@ -10,8 +10,24 @@ export const EVENT_VERBS: Readonly<Record<string, readonly string[]>> = {
   ORDER: ['NEW', 'UPDATE'],
 };
 
+/** The types whose events are facts (each one counts), not versions of an entity (CUSTOMER, ORDER). */
+const FACT_TYPES: ReadonlySet<string> = new Set(['SITE_VISIT', 'IMAGE']);
+
 const AMOUNT = /^\d{1,15}\.\d{2} USD$/;
 const OTHER_CURRENCY = /^-?\d+(?:\.\d+)? ([A-Za-z]{3})$/;
+
+/**
+ * The challenge's own sample wrote times with a colon for the T until early 2017 (2017-01-06:12:46:46.384Z):
+ * read as that ISO time, in UTC. Only with seconds and Z, so no other text gains a meaning.
+ */
+const LEGACY_TIME = /^(\d{4}-\d{2}-\d{2}):(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z)$/;
+
+/** An event time: ISO 8601 as parseTimestamp reads it, or the legacy form above. */
+function readEventTime(time: string): Date | undefined {
+  const text = time.trim();
+  const legacy = text[10] === ':' ? LEGACY_TIME.exec(text) : null;
+  return parseTimestamp(legacy ? `${legacy[1]}T${legacy[2]}` : time);
+}
 
 /** An accepted event: its time as UTC ISO 8601 with milliseconds, which is what the SQL orders by. */
 export interface Accepted {
@@ -78,7 +94,7 @@ export function checkEvent(value: unknown): Accepted | Rejected {
   // The SQL's trim() removes only space separators (Unicode Zs) around a time, JavaScript's also tabs, line
   // breaks and U+FEFF: a time only ingest can read would be stored, then refused by the SQL (stored_events_agree).
   const trimmedAlike = time.trim() === time.replace(/^\p{Zs}+|\p{Zs}+$/gu, '');
-  const at = trimmedAlike ? parseTimestamp(time) : undefined;
+  const at = trimmedAlike ? readEventTime(time) : undefined;
   if (!at) {
     return {
       reason: `unreadable event_time ${JSON.stringify(time)} (expected ISO 8601 such as 2017-01-06T12:46:46.384Z)`,
@@ -88,4 +104,15 @@ export function checkEvent(value: unknown): Accepted | Rejected {
   return {
     eventAt: time.length === 24 && time[10] === 'T' && time[19] === '.' && time[23] === 'Z' ? time : at.toISOString(),
   };
+}
+
+/**
+ * What an accepted event is a version of, as sql/ltv/040_latest_events.sql groups events: a customer or an
+ * order is identified by its key (its latest version counts); a site visit or an image is a fact, identified
+ * by its customer, key and time (`eventAt`, as checkEvent gives it), so only a resend of the same visit shares
+ * its identity, never another visit to the same page.
+ */
+export function identityOf(event: Record<string, unknown>, eventAt: string): string {
+  const { type, key, customer_id: customerId } = event;
+  return JSON.stringify(FACT_TYPES.has(type as string) ? [type, key, customerId, eventAt] : [type, key]);
 }

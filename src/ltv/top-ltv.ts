@@ -1,36 +1,27 @@
 // TopXSimpleLTVCustomers(x, D) for the command line: the top customers computed by the SQL in sql/ltv,
-// in memory, from one event file alone or from the event store. DuckDB reads the file itself (the
-// fast path); a file it cannot split (a broken JSON array, a byte-order mark) is first rewritten as
-// NDJSON by the event splitter, so every readable event still counts. Writes only a temporary folder.
+// in memory, from event files read as one data set, or from the event store. DuckDB reads each file
+// itself (the fast path); a file it cannot split (a broken JSON array, a byte-order mark) is first
+// rewritten as NDJSON by the event splitter, so every readable event still counts. An empty or binary
+// file is refused before anything is read. Writes only a temporary folder.
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../errors.js';
-import { readEventFile, unreadableEventFile } from './event-file.js';
-import type { EventSource } from './event-input.js';
-import { topLtv, type TopLtv } from './pipeline.js';
+import { readEventFile, readEventFileHead } from './event-file.js';
+import type { EventFile } from './event-input.js';
+import { ltvReport, type LtvReport } from './pipeline.js';
 
 /** Not JSON in any reader: such a line becomes a null event, which the SQL rejects as not valid JSON. */
 const UNREADABLE_LINE = '!';
 
 /** How DuckDB should read the file, from its first bytes; undefined when it must be rewritten first. */
-async function sniff(path: string): Promise<EventSource | undefined> {
-  let head: Buffer;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw unreadableEventFile(path, error);
-  }
+async function sniff(path: string): Promise<EventFile | undefined> {
+  const head = await readEventFileHead(path);
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
-  return { file: path, format: head.toString('utf8').trimStart().startsWith('[') ? 'array' : 'newline_delimited' };
+  const format = head.toString('utf8').trimStart().startsWith('[') ? 'array' : 'newline_delimited';
+  return { file: path, format, name: path };
 }
 
 /** Rewrites an event file as NDJSON, one value per line in the same order, so DuckDB can read it. */
@@ -49,29 +40,50 @@ async function rewriteAsNdjson(path: string, outPath: string): Promise<void> {
   }
 }
 
-/** The top `x` customers of one event file, computed from that file alone; its bad events are listed, not fatal. */
-export async function topLtvFromFile(path: string, x: number, sqlDir: string): Promise<TopLtv> {
-  const source = await sniff(path);
-  if (source) {
+/** DuckDB refused a JSON array that is not valid as a whole: the event splitter can still read its events. */
+function isBrokenArray(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message);
+}
+
+/**
+ * The top `x` customers of event files read as one data set (in the order given), computed from those files
+ * alone; their bad events are listed, each with its file, not fatal.
+ */
+export async function topLtvFromFiles(paths: string[], x: number, sqlDir: string): Promise<LtvReport> {
+  const sniffed = await Promise.all(paths.map(sniff));
+  /** Runs the SQL over the files, rewriting those DuckDB cannot read (and, with `arrays`, every JSON array). */
+  const run = async (arrays: boolean): Promise<LtvReport> => {
+    const rewrite = (read: EventFile | undefined) => !read || (arrays && read.format === 'array');
+    const dir = sniffed.some(rewrite) ? await mkdtemp(join(tmpdir(), 'ltv-events-')) : undefined;
     try {
-      return await topLtv(source, x, sqlDir);
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'INPUT_UNREADABLE' && /Malformed JSON/.test(error.message))) {
-        throw error;
+      const files: EventFile[] = [];
+      for (const [i, read] of sniffed.entries()) {
+        if (!rewrite(read)) files.push(read!);
+        else {
+          const rewritten = join(dir!, `${i}.ndjson`);
+          await rewriteAsNdjson(paths[i]!, rewritten);
+          files.push({ file: rewritten, format: 'newline_delimited', name: paths[i]! });
+        }
       }
+      return await ltvReport({ files }, x, sqlDir);
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
     }
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'ltv-events-'));
+  };
   try {
-    const rewritten = join(dir, 'events.ndjson');
-    await rewriteAsNdjson(path, rewritten);
-    return await topLtv({ file: rewritten, format: 'newline_delimited' }, x, sqlDir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    return await run(false);
+  } catch (error) {
+    if (!isBrokenArray(error) || !sniffed.some((read) => read?.format === 'array')) throw error;
   }
+  return run(true);
+}
+
+/** The top `x` customers of one event file, computed from that file alone. */
+export function topLtvFromFile(path: string, x: number, sqlDir: string): Promise<LtvReport> {
+  return topLtvFromFiles([path], x, sqlDir);
 }
 
 /** The top `x` customers of every event in the store. */
-export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<TopLtv> {
-  return topLtv({ store: eventsPath }, x, sqlDir);
+export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<LtvReport> {
+  return ltvReport({ store: eventsPath }, x, sqlDir);
 }

@@ -1,6 +1,7 @@
 // Writes a realistic, deterministic customer event file at any scale: customers over six months with
-// site visits, orders, images, UPDATEs (some older than the version they follow), events out of
-// order, resent duplicates and a few bad events of every kind. The same scale always gives the same bytes.
+// site visits to a catalogue of pages (popular pages visited by many customers, some pages several times
+// by one), orders, images, UPDATEs (some older than the version they follow), events out of order,
+// resent duplicates and a few bad events of every kind. The same scale always gives the same bytes.
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -17,6 +18,10 @@ export interface EventSampleOptions {
 type Event = Record<string, unknown>;
 
 const CUSTOMERS_PER_SCALE = 300;
+/** The site's pages, at any scale: a SITE_VISIT's key is the page, so page ids repeat across visits. */
+const PAGES = 400;
+/** How often a customer goes back to a page of its own rather than to one of the catalogue. */
+const REVISIT = 0.3;
 /** Customers generated, shuffled and written together: bounds the memory at any scale. */
 const BLOCK = 500;
 // Sunday 2017-01-01 23:30 UTC (already Monday east of UTC) to Monday 2017-07-03 00:30 UTC.
@@ -46,6 +51,7 @@ const PLACES = [
   ['Austin', 'TX'],
   ['Madison', 'WI'],
 ] as const;
+const PAGE_KINDS = ['home', 'cart', 'album', 'gift'];
 const CAMERAS = [
   ['Canon', 'EOS 80D'],
   ['Nikon', 'D750'],
@@ -68,9 +74,14 @@ export async function generateEventSample({
     Math.floor(next() * 2 ** 24)
       .toString(16)
       .padStart(6, '0');
-  const iso = (ms: number) => new Date(Math.round(ms)).toISOString();
+  // Nothing happens after END, so the timeframe is exactly START to END.
+  const iso = (ms: number) => new Date(Math.round(Math.min(END, ms))).toISOString();
   const between = (from: number, to: number) => from + next() * (to - from);
   const usd = (cents: number) => `${(cents / 100).toFixed(2)} USD`;
+
+  /** The catalogue, each page with its kind; page i is visited about 1/(i+1) as often as the first (Zipf). */
+  const catalogue = Array.from({ length: PAGES }, () => ({ id: hex(), kind: pick(PAGE_KINDS) }));
+  const cataloguePage = () => catalogue[Math.floor((PAGES + 1) ** next()) - 1]!;
 
   /** The first customer opens the timeframe at START and visits at END, so the week count is known. */
   function customerEvents(first: boolean): Event[] {
@@ -102,15 +113,18 @@ export async function generateEventSample({
     // Activity is heavy-tailed: most customers visit a few times, some very often.
     const visits = Math.max(1, Math.round(Math.exp(next() * 6.1)));
     const spend = 800 + Math.floor(next() * next() * 20000);
+    const ownPages: (typeof catalogue)[number][] = [];
     for (let v = 0; v < visits; v++) {
       const at = first && v === 0 ? END : between(joined, END);
+      const page = ownPages.length > 0 && next() < REVISIT ? pick(ownPages) : cataloguePage();
+      if (!ownPages.includes(page)) ownPages.push(page);
       events.push({
         type: 'SITE_VISIT',
         verb: 'NEW',
-        key: hex(),
+        key: page.id,
         event_time: iso(at),
         customer_id: customerId,
-        tags: [{ page: pick(['home', 'cart', 'album', 'gift']) }],
+        tags: [{ page: page.kind }],
       });
       if (next() < 0.08) {
         events.push({

@@ -16,6 +16,16 @@ t.test('the sample events of ltv-events.md are accepted, their time read as UTC'
   });
 });
 
+t.test("the challenge's legacy time, a colon for the T, is read as UTC and stored as ISO 8601", async (t) => {
+  t.same(checkEvent({ ...SEED_EVENTS[0], event_time: '2017-01-06:12:46:46.384Z' }), {
+    eventAt: '2017-01-06T12:46:46.384Z',
+  });
+  t.same(checkEvent({ ...SEED_EVENTS[0], event_time: '2017-01-06:12:46:46Z' }), {
+    eventAt: '2017-01-06T12:46:46.000Z',
+  });
+  t.match(reason({ ...SEED_EVENTS[0], event_time: '2017-01-06:12:46:46+01:00' }), /unreadable event_time/, 'UTC only');
+});
+
 t.test('each broken rule is rejected with its reason', async (t) => {
   const good = order('o1', 'c1', '2017-01-06T12:00:00.000Z', '12.34 USD');
   const cases: [string, unknown, RegExp][] = [

@@ -55,6 +55,51 @@ t.test('a resent event counts once', async (t) => {
   t.match(ltv.get('c1'), { visits: 1, revenue: 10 });
 });
 
+t.test('a page visited four times by one customer is four visits', async (t) => {
+  const ltv = await ltvOf(t, [
+    visit('ac05e815502f', 'c1', '2017-01-03T10:00:00Z'),
+    visit('ac05e815502f', 'c1', '2017-01-03T11:00:00Z'),
+    visit('ac05e815502f', 'c1', '2017-01-04T10:00:00Z'),
+    visit('ac05e815502f', 'c1', '2017-01-05T10:00:00Z'),
+    order('o1', 'c1', '2017-01-05T10:00:00Z', '10.00 USD'),
+  ]);
+  t.match(ltv.get('c1'), { visits: 4, revenue_per_visit: 2.5, visits_per_week: 4 });
+});
+
+t.test('one page visited by several customers is a visit for each of them', async (t) => {
+  const ltv = await ltvOf(t, [
+    visit('ac05e815502f', 'c1', '2017-01-03T10:00:00Z'),
+    visit('ac05e815502f', 'c2', '2017-01-03T10:00:00Z'), // the same instant, another customer
+    visit('ac05e815502f', 'c3', '2017-01-04T10:00:00Z'),
+  ]);
+  t.same(
+    [...ltv.values()].map((row) => [row.customer_id, row.visits]),
+    [
+      ['c1', 1],
+      ['c2', 1],
+      ['c3', 1],
+    ],
+  );
+});
+
+t.test('a resent visit counts once: the identical event, or the same visit with its fields reordered', async (t) => {
+  const sent = visit('ac05e815502f', 'c1', '2017-01-03T10:00:00.000Z');
+  const reordered = Object.fromEntries(Object.entries(sent).reverse());
+  const sameInstant = { ...sent, event_time: '2017-01-03T10:00:00Z', tags: [] };
+  const ltv = await ltvOf(t, [sent, sent, reordered, sameInstant, visit('ac05e815502f', 'c1', '2017-01-03T10:00:01Z')]);
+  t.equal(ltv.get('c1')?.visits, 2, 'one customer, page and time is one visit; a second later is another');
+});
+
+t.test('orders and customers keep their versions: a second NEW of an order id replaces the first', async (t) => {
+  const ltv = await ltvOf(t, [
+    order('o1', 'c1', '2017-01-03T10:00:00Z', '10.00 USD'),
+    order('o1', 'c1', '2017-01-04T10:00:00Z', '15.00 USD'),
+    customer('c1', '2017-01-03T10:00:00Z', { last_name: 'Smith' }),
+    customer('c1', '2017-01-04T10:00:00Z', { last_name: 'Jones' }),
+  ]);
+  t.match(ltv.get('c1'), { revenue: 15, last_name: 'Jones' });
+});
+
 t.test('weeks run Monday to Sunday in UTC, and a partial week counts whole', async (t) => {
   // Sunday 23:30 UTC and Monday 00:30 UTC: two weeks (east of UTC both are Monday, one week).
   const acrossMonday = await ltvOf(t, [
@@ -80,6 +125,15 @@ t.test('weeks run Monday to Sunday in UTC, and a partial week counts whole', asy
     visit('v2', 'c1', '2017-01-01T10:00:00Z'),
   ]);
   t.equal(offset.get('c1')?.visits_per_week, 2);
+});
+
+t.test("the challenge's legacy times (2017-01-06:12:46:46.384Z) are read as UTC", async (t) => {
+  // Sunday 23:30 and Monday 00:30 UTC: two weeks, as with ISO times.
+  const ltv = await ltvOf(t, [
+    visit('v1', 'c1', '2017-01-01:23:30:00.000Z'),
+    order('o1', 'c1', '2017-01-02:00:30:00.000Z', '10.00 USD'),
+  ]);
+  t.match(ltv.get('c1'), { visits: 1, revenue: 10, visits_per_week: 0.5, ltv: 2600 });
 });
 
 t.test("the timeframe is the whole data set's, from every event of every type and version", async (t) => {

@@ -6,13 +6,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { EventStore } from '../../src/ltv/event-store.js';
-import { checkEvent } from '../../src/ltv/events.js';
+import { checkEvent, identityOf } from '../../src/ltv/events.js';
+import { findOrderConflicts } from '../../src/ltv/order-conflicts.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { topLtvFromFile } from '../../src/ltv/top-ltv.js';
 import { runInMemory } from '../../src/pipeline/in-memory.js';
 import { ltvPipeline } from '../../src/ltv/pipeline.js';
 import { folderOf } from '../helpers/warehouse.js';
-import { order, visit } from './fixtures.js';
+import { customer, eventFile, image, order, visit } from './fixtures.js';
 
 const base = order('o1', 'c1', '2017-01-06T12:46:46.384Z', '12.34 USD');
 const times = [
@@ -51,6 +52,21 @@ const times = [
   '\u20282017-01-06T12:46:46Z',
   '2017-01-06T12:46:46Z\ufeff',
   '\u00a02017-01-06T12:46:46Z',
+  // The challenge's legacy form, a colon for the T: read as UTC with seconds and Z, refused otherwise.
+  '2017-01-06:12:46:46.384Z',
+  '2017-01-06:12:46:46Z',
+  ' 2017-01-06:12:46:46.384Z ',
+  '2017-01-06:12:46:46.123456789Z',
+  '2017-01-06:23:59:59.999Z',
+  '2016-02-29:10:00:00.000Z',
+  '2017-02-29:10:00:00.000Z',
+  '2017-01-06:24:00:00.000Z',
+  '2017-01-06:12:46Z',
+  '2017-01-06:12:46:46',
+  '2017-01-06:12:46:46.384z',
+  '2017-01-06:12:46:46.384+01:00',
+  '2017-01-06:12:46:46.Z',
+  '2017-01-06::12:46:46Z',
 ];
 const amounts = [
   '0.00 USD',
@@ -137,3 +153,67 @@ t.test('every event ingest accepts, the SQL accepts with the same time', async (
   );
   t.equal(count, unique.length);
 });
+
+t.test('ingest and the SQL tell versions from facts alike: what each event is a version of', async (t) => {
+  const sent = visit('p1', 'c1', '2017-01-06T12:00:00.000Z');
+  const events: Record<string, unknown>[] = [
+    sent,
+    Object.fromEntries(Object.entries(sent).reverse()), // the same visit, fields reordered
+    { ...sent, event_time: '2017-01-06T13:00:00+01:00' }, // the same instant, written otherwise
+    visit('p1', 'c1', '2017-01-06T12:00:01.000Z'), // the same page, a second later
+    visit('p1', 'c2', '2017-01-06T12:00:00.000Z'), // the same page and time, another customer
+    image('i1', 'c1', '2017-01-06T12:00:00.000Z'),
+    image('i1', 'c1', '2017-01-07T12:00:00.000Z'),
+    order('o1', 'c1', '2017-01-06T12:00:00.000Z', '1.00 USD'),
+    order('o1', 'c1', '2017-01-07T12:00:00.000Z', '2.00 USD', 'UPDATE'),
+    order('o1', 'c2', '2017-01-08T12:00:00.000Z', '3.00 USD', 'UPDATE'),
+    customer('c1', '2017-01-06T12:00:00.000Z'),
+    customer('c1', '2017-01-07T12:00:00.000Z', { verb: 'UPDATE', last_name: 'Jones' }),
+  ];
+  const identities = new Set(
+    events.map((event) => {
+      const verdict = checkEvent(event);
+      if ('reason' in verdict) throw new Error(verdict.reason);
+      return identityOf(event, verdict.eventAt);
+    }),
+  );
+  const dir = join(folderOf(t), 'events');
+  await ingest(
+    await EventStore.open(dir),
+    events.map((value, index) => ({ index, value })),
+  );
+  const rows = await runInMemory(
+    [ltvPipeline],
+    { sqlDir: 'sql', inputs: { ltv: dir } },
+    async (connection) =>
+      (await connection.runAndReadAll('select count(*)::integer as n from latest_events')).getRowObjects()[0]?.n,
+  );
+  t.equal(identities.size, 7, 'three visits, two images, one order, one customer');
+  t.equal(rows, identities.size);
+});
+
+t.test(
+  'ingest and the SQL find the same order conflicts: ids that NEW orders of different customers share',
+  async (t) => {
+    const events = [
+      order('o1', 'c1', '2017-01-06T12:00:00.000Z', '10.00 USD'),
+      order('o1', 'c2', '2017-01-06T12:00:00.000Z', '020.00 USD'),
+      order('o1', 'c2', '2017-01-06T12:00:00.000Z', '20.00 USD'), // the same NEW as the one above
+      order('o1', 'c3', '2017-01-07:12:00:00.000Z', '1.00 USD'),
+      order('o1', 'c4', '2017-01-08T12:00:00.000Z', '99.00 USD', 'UPDATE'), // an UPDATE is no conflict
+      order('o2', 'c1', '2017-01-06T12:00:00.000Z', '5.00 USD'),
+      order('o2', 'c1', '2017-01-07T12:00:00.000Z', '6.00 USD'), // one customer's second NEW: a version
+      order('o3', 'c1', '2017-01-06T12:00:00.000Z', '5.00 USD'),
+      order('o3', 'c2', '2017-01-06T12:00:00.000Z', '5.00 EUR'), // rejected, so no conflict
+    ];
+    const { conflicts } = await topLtvFromFile(await eventFile(t, events), 10, 'sql');
+    t.same(
+      findOrderConflicts(events),
+      conflicts.map(({ order_id, new_orders }) => ({ order_id, new_orders })),
+    );
+    t.same(
+      conflicts.map((conflict) => [conflict.order_id, conflict.new_orders.length, conflict.counted_customer_id]),
+      [['o1', 3, 'c4']],
+    );
+  },
+);
