@@ -1,0 +1,224 @@
+// BG/NBD (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way", Marketing Science 24(2)): likelihood,
+// maximum-likelihood fit, P(alive) and expected purchases from customer summaries. No I/O, no clock, no NaN.
+import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
+import { minimize } from './optimize.js';
+import { hyp2f1, logGamma } from './special-functions.js';
+
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+/** x repeat purchases, the last t_x after the first purchase, observed for T since it (one time unit throughout). */
+export interface BgNbdCustomer {
+  x: number;
+  t_x: number;
+  T: number;
+  /** How many customers share these three numbers (1 if left out), so they are evaluated once. */
+  count?: number;
+}
+
+export interface BgNbdFit extends BgNbdParams {
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+}
+
+export interface BgNbdFitOptions {
+  /** Warm start: the previous fit's parameters, when refitting on data that has changed a little. */
+  start?: BgNbdParams;
+  maxIterations?: number;
+}
+
+/** Fewer customers than this cannot pin down four parameters. */
+export const BGNBD_MIN_CUSTOMERS = 10;
+
+/** A fitted log-parameter (in the time unit of the mean T) beyond this size (e^18, about 7e7) has run off to an edge. */
+const EDGE = 18;
+
+/** How close a is allowed to its removable singularities before the formula is interpolated across them. */
+const NEAR_SINGULAR = 1e-5;
+
+/**
+ * Distinct (x, t_x, T) with the number of customers sharing each, in rising x. The times are kept once each in
+ * `times` (real data has few distinct ones, whole days), so ln(α + time) is computed once per time, not per customer.
+ */
+interface Tuples {
+  x: number[];
+  txAt: number[];
+  TAt: number[];
+  count: number[];
+  times: number[];
+  total: number;
+}
+
+function checkCustomer(x: number, t_x: number, T: number, who: string): void {
+  requireInput(x, Number.isInteger(x) && x >= 0, `${who}x (repeat purchases)`, 'a whole number >= 0');
+  requirePositive(T, `${who}T (time since the first purchase)`);
+  requireInput(t_x, Number.isFinite(t_x) && t_x >= 0 && t_x <= T, `${who}t_x (time of the last purchase)`, `between 0 and T = ${T}`);
+  requireInput(t_x, x > 0 || t_x === 0, `${who}t_x`, '0 when x is 0 (the last purchase is the first one)');
+}
+
+function checkParams({ r, alpha, a, b }: BgNbdParams): void {
+  for (const [name, value] of Object.entries({ r, alpha, a, b })) requirePositive(value, `the BG/NBD parameter ${name}`);
+}
+
+function compress(customers: readonly BgNbdCustomer[]): Tuples {
+  const at = new Map<string, number>();
+  const rows: { x: number; t_x: number; T: number; count: number }[] = [];
+  customers.forEach(({ x, t_x, T, count = 1 }, index) => {
+    checkCustomer(x, t_x, T, `customers[${index}]: `);
+    requirePositive(count, `customers[${index}]: count`);
+    const key = `${x} ${t_x} ${T}`;
+    const row = at.get(key);
+    if (row === undefined) {
+      at.set(key, rows.length);
+      rows.push({ x, t_x, T, count });
+    } else rows[row]!.count += count;
+  });
+  rows.sort((one, other) => one.x - other.x);
+  const timeAt = new Map<number, number>();
+  const indexOf = (time: number) => timeAt.get(time) ?? (timeAt.set(time, timeAt.size), timeAt.size - 1);
+  return {
+    x: rows.map((row) => row.x),
+    txAt: rows.map((row) => indexOf(row.t_x)),
+    TAt: rows.map((row) => indexOf(row.T)),
+    count: rows.map((row) => row.count),
+    times: [...timeAt.keys()],
+    total: rows.reduce((sum, row) => sum + row.count, 0),
+  };
+}
+
+/** ln(1 + e^d) without overflow. */
+function softplus(d: number): number {
+  return d > 0 ? d + Math.log1p(Math.exp(-d)) : Math.log1p(Math.exp(d));
+}
+
+/**
+ * Sum of count times ln L (equation 6 of the paper), written as in the `lifetimes` package:
+ * ln L = ln Γ(r+x) - ln Γ(r) + r ln α + ln Γ(a+b) + ln Γ(b+x) - ln Γ(b) - ln Γ(a+b+x) - (r+x) ln(α+T)
+ *        + [x > 0] ln(1 + a/(b+x-1) ((α+T)/(α+t_x))^(r+x)).
+ * The gamma terms that depend on x alone are computed once per distinct x.
+ */
+function sumLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Tuples): number {
+  const shared = r * Math.log(alpha) - logGamma(r) + logGamma(a + b) - logGamma(b);
+  const logAlphaPlus = data.times.map((time) => Math.log(alpha + time));
+  let total = 0;
+  let lastX = -1;
+  let perX = 0;
+  let logOdds = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i]!;
+    if (x !== lastX) {
+      lastX = x;
+      perX = shared + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
+      logOdds = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
+    }
+    const logAlphaT = logAlphaPlus[data.TAt[i]!]!;
+    let value = perX - (r + x) * logAlphaT;
+    if (x > 0) value += softplus(logOdds + (r + x) * (logAlphaT - logAlphaPlus[data.txAt[i]!]!));
+    total += data.count[i]! * value;
+  }
+  return total;
+}
+
+/** ln L(r, α, a, b | x, t_x, T) of one customer (equation 6). */
+export function bgNbdLogLikelihood(params: BgNbdParams, x: number, t_x: number, T: number): number {
+  checkParams(params);
+  checkCustomer(x, t_x, T, '');
+  return finite(sumLogLikelihood(params, { x: [x], txAt: [0], TAt: [1], count: [1], times: [t_x, T], total: 1 }), 'the BG/NBD log-likelihood');
+}
+
+/** The log-likelihood of all the customers, each distinct (x, t_x, T) evaluated once and weighted by its count. */
+export function bgNbdTotalLogLikelihood(params: BgNbdParams, customers: readonly BgNbdCustomer[]): number {
+  checkParams(params);
+  return finite(sumLogLikelihood(params, compress(customers)), 'the BG/NBD log-likelihood');
+}
+
+/**
+ * Maximum-likelihood BG/NBD parameters. Time is rescaled to the customers' mean T while fitting (so α starts near
+ * its size whatever the unit) and the fit runs on log-parameters from r = a = b = 1, or from `options.start`.
+ */
+export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitOptions = {}): BgNbdFit {
+  if (customers.length === 0) throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the BG/NBD model to');
+  const data = compress(customers);
+  if (data.total < BGNBD_MIN_CUSTOMERS) {
+    throw new ModelError('TOO_FEW_CUSTOMERS', `the BG/NBD model needs at least ${BGNBD_MIN_CUSTOMERS} customers to fit its four parameters, got ${data.total}`);
+  }
+  if (data.x.every((x) => x === 0)) {
+    throw new ModelError('NO_REPEAT_PURCHASES', 'no customer made a repeat purchase, so the BG/NBD model has nothing to learn purchase rates or drop-out from');
+  }
+  const scale = data.TAt.reduce((sum, at, i) => sum + data.times[at]! * data.count[i]!, 0) / data.total;
+  const scaled = { ...data, times: data.times.map((time) => time / scale) };
+  const fromLog = ([r, alpha, a, b]: readonly number[]): BgNbdParams => ({ r: Math.exp(r!), alpha: Math.exp(alpha!), a: Math.exp(a!), b: Math.exp(b!) });
+  let start = [0, 0, 0, 0];
+  if (options.start) {
+    checkParams(options.start);
+    const { r, alpha, a, b } = options.start;
+    start = [Math.log(r), Math.log(alpha / scale), Math.log(a), Math.log(b)];
+  }
+  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations });
+  const fitted = fromLog(result.x);
+  const params = { ...fitted, alpha: fitted.alpha * scale };
+  const edge = (['r', 'alpha', 'a', 'b'] as const).find((_, i) => Math.abs(result.x[i]!) > EDGE);
+  if (edge) {
+    throw new ModelError(
+      'FIT_DID_NOT_CONVERGE',
+      `the BG/NBD fit ran off to the edge (${edge} = ${params[edge]}): these customers do not pin the model down, often because they all buy alike or nobody seems to drop out`,
+    );
+  }
+  const logLikelihood = finite(sumLogLikelihood(params, data), 'the fitted BG/NBD log-likelihood');
+  return { ...params, logLikelihood, converged: result.converged, iterations: result.iterations };
+}
+
+/** ln of the odds that a customer has dropped out: ln(a/(b+x-1) ((α+T)/(α+t_x))^(r+x)), for x > 0. */
+function logDropOutOdds({ r, alpha, a, b }: BgNbdParams, x: number, t_x: number, T: number): number {
+  return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + t_x));
+}
+
+/** P(alive | x, t_x, T) (equation 11; Fader, Hardie & Lee 2008, "Computing P(alive) using the BG/NBD model"): 1 when x = 0. */
+export function pAlive(params: BgNbdParams, x: number, t_x: number, T: number): number {
+  checkParams(params);
+  checkCustomer(x, t_x, T, '');
+  if (x === 0) return 1;
+  return finite(Math.exp(-softplus(logDropOutOdds(params, x, t_x, T))), 'P(alive)');
+}
+
+/**
+ * Expected purchases in (T, T + t] of a customer still alive at T: equation 10 without its P(alive) divisor,
+ * (a+b+x-1)/(a-1) [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)], z = t/(α+T+t). Euler's transformation
+ * turns the product into (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), which neither overflows for large x nor
+ * sums slowly for z near one. At a = 1, and at a + b = 1 when x = 0, the formula is 0/0 with a finite limit; the
+ * function is smooth in a, so there it is interpolated linearly between a = s - 1e-5 and a = s + 1e-5 (error about 1e-10).
+ */
+function purchasesIfAlive(params: BgNbdParams, x: number, T: number, t: number): number {
+  const { a, b } = params;
+  const singular = [1, ...(x === 0 ? [1 - b] : [])].find((at) => Math.abs(a - at) < NEAR_SINGULAR);
+  if (singular === undefined) return purchasesFormula(params, x, T, t);
+  const below = purchasesFormula({ ...params, a: singular - NEAR_SINGULAR }, x, T, t);
+  const above = purchasesFormula({ ...params, a: singular + NEAR_SINGULAR }, x, T, t);
+  return below + ((above - below) * (a - singular + NEAR_SINGULAR)) / (2 * NEAR_SINGULAR);
+}
+
+function purchasesFormula({ r, alpha, a, b }: BgNbdParams, x: number, T: number, t: number): number {
+  const logOneMinusZ = -Math.log1p(t / (alpha + T));
+  const z = t / (alpha + T + t);
+  return ((a + b + x - 1) / (a - 1)) * (1 - Math.exp((a - 1) * logOneMinusZ) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z));
+}
+
+/** E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] (equation 10; `lifetimes`' conditional_expected_number_of_purchases_up_to_time). */
+export function expectedPurchases(params: BgNbdParams, x: number, t_x: number, T: number, t: number): number {
+  checkParams(params);
+  checkCustomer(x, t_x, T, '');
+  requirePositive(t, 'the forecast horizon t');
+  return finite(pAlive(params, x, t_x, T) * purchasesIfAlive(params, x, T, t), 'the expected number of purchases');
+}
+
+/** E[X(t)]: expected repeat purchases of a new customer in (0, t] (equation 7). */
+export function expectedPurchasesNew(params: BgNbdParams, t: number): number {
+  checkParams(params);
+  requirePositive(t, 'the forecast horizon t');
+  return finite(purchasesIfAlive(params, 0, 0, t), 'the expected number of purchases');
+}
