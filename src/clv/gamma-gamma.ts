@@ -1,0 +1,152 @@
+// Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV", Journal of Marketing Research 42(4); Fader &
+// Hardie 2013, "The Gamma-Gamma Model of Monetary Value"): fit and expected spend. No I/O, no NaN.
+import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
+import { minimize } from './optimize.js';
+import { logGamma } from './special-functions.js';
+
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  v: number;
+}
+
+/** x repeat purchases whose values average m_x. */
+export interface GammaGammaCustomer {
+  x: number;
+  m_x: number;
+  /** How many customers share these two numbers (1 if left out). */
+  count?: number;
+}
+
+export interface GammaGammaFit extends GammaGammaParams {
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+}
+
+export interface GammaGammaFitOptions {
+  /** Warm start: the previous fit's parameters. */
+  start?: GammaGammaParams;
+  maxIterations?: number;
+}
+
+/** Fewer customers with repeat purchases than this cannot pin down three parameters. */
+export const GAMMA_GAMMA_MIN_CUSTOMERS = 10;
+
+/** A fitted log-parameter (with money in units of the mean m_x) beyond this size (e^18, about 7e7) has run off to an edge. */
+const EDGE = 18;
+
+interface Pairs {
+  x: number[];
+  m_x: number[];
+  count: number[];
+  total: number;
+}
+
+function checkParams({ p, q, v }: GammaGammaParams): void {
+  for (const [name, value] of Object.entries({ p, q, v })) requirePositive(value, `the Gamma-Gamma parameter ${name}`);
+}
+
+function checkCustomer(x: number, m_x: number, who: string): void {
+  requireInput(x, Number.isInteger(x) && x >= 0, `${who}x (repeat purchases)`, 'a whole number >= 0');
+  if (x > 0) requirePositive(m_x, `${who}m_x (mean repeat purchase value; the model needs positive spend)`);
+  else requireInput(m_x, Number.isFinite(m_x), `${who}m_x`, 'a finite number');
+}
+
+/** Distinct (x, m_x) of the customers with x > 0, in rising x, with their counts. */
+function compress(customers: readonly GammaGammaCustomer[]): Pairs {
+  const at = new Map<string, number>();
+  const rows: { x: number; m_x: number; count: number }[] = [];
+  customers.forEach(({ x, m_x, count = 1 }, index) => {
+    checkCustomer(x, m_x, `customers[${index}]: `);
+    requirePositive(count, `customers[${index}]: count`);
+    if (x === 0) return;
+    const key = `${x} ${m_x}`;
+    const row = at.get(key);
+    if (row === undefined) {
+      at.set(key, rows.length);
+      rows.push({ x, m_x, count });
+    } else rows[row]!.count += count;
+  });
+  rows.sort((one, other) => one.x - other.x);
+  return { x: rows.map((row) => row.x), m_x: rows.map((row) => row.m_x), count: rows.map((row) => row.count), total: rows.reduce((sum, row) => sum + row.count, 0) };
+}
+
+/**
+ * Sum of count times the log density of m_x given x (Fader & Hardie 2013, equation 4):
+ * ln Γ(px+q) - ln Γ(px) - ln Γ(q) + q ln v + (px-1) ln m_x + px ln x - (px+q) ln(v + x m_x).
+ */
+function sumLogLikelihood({ p, q, v }: GammaGammaParams, data: Pairs): number {
+  const shared = q * Math.log(v) - logGamma(q);
+  let total = 0;
+  let lastX = -1;
+  let perX = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i]!;
+    const m = data.m_x[i]!;
+    if (x !== lastX) {
+      lastX = x;
+      perX = shared + logGamma(p * x + q) - logGamma(p * x) + p * x * Math.log(x);
+    }
+    total += data.count[i]! * (perX + (p * x - 1) * Math.log(m) - (p * x + q) * Math.log(v + x * m));
+  }
+  return total;
+}
+
+/** The Gamma-Gamma log-likelihood of the customers with x > 0 (those with x = 0 carry no spend and are left out). */
+export function gammaGammaLogLikelihood(params: GammaGammaParams, customers: readonly GammaGammaCustomer[]): number {
+  checkParams(params);
+  return finite(sumLogLikelihood(params, compress(customers)), 'the Gamma-Gamma log-likelihood');
+}
+
+/**
+ * Maximum-likelihood Gamma-Gamma parameters from the customers with x > 0. Money is rescaled to their mean m_x while
+ * fitting, and the fit runs on log-parameters from p = q = 1, v = mean m_x, or from `options.start`.
+ */
+export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options: GammaGammaFitOptions = {}): GammaGammaFit {
+  if (customers.length === 0) throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the Gamma-Gamma model to');
+  const data = compress(customers);
+  if (data.total === 0) throw new ModelError('NO_REPEAT_PURCHASES', 'no customer made a repeat purchase, so there is no repeat spend to fit the Gamma-Gamma model to');
+  if (data.total < GAMMA_GAMMA_MIN_CUSTOMERS) {
+    throw new ModelError(
+      'TOO_FEW_CUSTOMERS',
+      `the Gamma-Gamma model needs at least ${GAMMA_GAMMA_MIN_CUSTOMERS} customers with repeat purchases to fit its three parameters, got ${data.total}`,
+    );
+  }
+  const scale = data.m_x.reduce((sum, m, i) => sum + m * data.count[i]!, 0) / data.total;
+  const scaled = { ...data, m_x: data.m_x.map((m) => m / scale) };
+  const fromLog = ([p, q, v]: readonly number[]): GammaGammaParams => ({ p: Math.exp(p!), q: Math.exp(q!), v: Math.exp(v!) });
+  let start = [0, 0, 0];
+  if (options.start) {
+    checkParams(options.start);
+    start = [Math.log(options.start.p), Math.log(options.start.q), Math.log(options.start.v / scale)];
+  }
+  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations });
+  const fitted = fromLog(result.x);
+  const params = { ...fitted, v: fitted.v * scale };
+  const edge = (['p', 'q', 'v'] as const).find((_, i) => Math.abs(result.x[i]!) > EDGE);
+  if (edge) {
+    throw new ModelError(
+      'FIT_DID_NOT_CONVERGE',
+      `the Gamma-Gamma fit ran off to the edge (${edge} = ${params[edge]}): these customers do not pin the model down, often because their average spends are all about the same`,
+    );
+  }
+  const logLikelihood = finite(sumLogLikelihood(params, data), 'the fitted Gamma-Gamma log-likelihood');
+  return { ...params, logLikelihood, converged: result.converged, iterations: result.iterations };
+}
+
+/**
+ * E(M | p, q, v, m_x, x): the expected mean value of a customer's purchases (Fader, Hardie & Lee 2005, equation 5),
+ * (q - 1)/(px + q - 1) (vp/(q - 1)) + px/(px + q - 1) m_x, computed as (v + x m_x) p / (px + q - 1). With x = 0 it is
+ * the population mean vp/(q - 1). Throws NOT_FINITE when px + q <= 1, where the expectation is infinite.
+ */
+export function expectedSpend(params: GammaGammaParams, x: number, m_x: number): number {
+  checkParams(params);
+  checkCustomer(x, m_x, '');
+  const { p, q, v } = params;
+  const denominator = p * x + q - 1;
+  if (!(denominator > 0)) {
+    throw new ModelError('NOT_FINITE', `the expected spend is infinite when p x + q <= 1 (p = ${p}, q = ${q}, x = ${x})`);
+  }
+  return finite(((v + x * (x > 0 ? m_x : 0)) * p) / denominator, 'the expected spend');
+}
