@@ -38,6 +38,10 @@ export const BGNBD_MIN_CUSTOMERS = 10;
 /** A fitted log-parameter (in the time unit of the mean T) beyond this size (e^18, about 7e7) has run off to an edge. */
 const EDGE = 18;
 
+/** The first simplex step in log-parameters: a factor of about 1.65 from the default start, 1.1 from a warm one. */
+const COLD_STEP = 0.5;
+const WARM_STEP = 0.1;
+
 /** How close a is allowed to its removable singularities before the formula is interpolated across them. */
 const NEAR_SINGULAR = 1e-5;
 
@@ -159,7 +163,7 @@ export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitO
     const { r, alpha, a, b } = options.start;
     start = [Math.log(r), Math.log(alpha / scale), Math.log(a), Math.log(b)];
   }
-  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations });
+  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
   const fitted = fromLog(result.x);
   const params = { ...fitted, alpha: fitted.alpha * scale };
   const edge = (['r', 'alpha', 'a', 'b'] as const).find((_, i) => Math.abs(result.x[i]!) > EDGE);

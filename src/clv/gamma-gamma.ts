@@ -36,6 +36,10 @@ export const GAMMA_GAMMA_MIN_CUSTOMERS = 10;
 /** A fitted log-parameter (with money in units of the mean m_x) beyond this size (e^18, about 7e7) has run off to an edge. */
 const EDGE = 18;
 
+/** The first simplex step in log-parameters: a factor of about 1.65 from the default start, 1.1 from a warm one. */
+const COLD_STEP = 0.5;
+const WARM_STEP = 0.1;
+
 interface Pairs {
   x: number[];
   m_x: number[];
@@ -121,7 +125,7 @@ export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options:
     checkParams(options.start);
     start = [Math.log(options.start.p), Math.log(options.start.q), Math.log(options.start.v / scale)];
   }
-  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations });
+  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
   const fitted = fromLog(result.x);
   const params = { ...fitted, v: fitted.v * scale };
   const edge = (['p', 'q', 'v'] as const).find((_, i) => Math.abs(result.x[i]!) > EDGE);
