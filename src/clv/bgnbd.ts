@@ -22,7 +22,9 @@ export interface BgNbdCustomer {
 
 export interface BgNbdFit extends BgNbdParams {
   logLikelihood: number;
+  /** Whether the minimiser confirmed the maximum (see optimize.ts); false when `maxIterations` ran out first. */
   converged: boolean;
+  /** Nelder-Mead iterations, over all its restarts. */
   iterations: number;
 }
 
@@ -101,7 +103,8 @@ function softplus(d: number): number {
 }
 
 /**
- * Sum of count times ln L (equation 6 of the paper), written as in the `lifetimes` package:
+ * Sum of count times ln L(r, α, a, b | x, t_x, T), the paper's likelihood of a randomly chosen customer, written as
+ * in Hardie's spreadsheet note (brucehardie.com/notes/004) and the `lifetimes` package:
  * ln L = ln Γ(r+x) - ln Γ(r) + r ln α + ln Γ(a+b) + ln Γ(b+x) - ln Γ(b) - ln Γ(a+b+x) - (r+x) ln(α+T)
  *        + [x > 0] ln(1 + a/(b+x-1) ((α+T)/(α+t_x))^(r+x)).
  * The gamma terms that depend on x alone are computed once per distinct x.
@@ -128,7 +131,7 @@ function sumLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Tuples): number
   return total;
 }
 
-/** ln L(r, α, a, b | x, t_x, T) of one customer (equation 6). */
+/** ln L(r, α, a, b | x, t_x, T) of one customer. */
 export function bgNbdLogLikelihood(params: BgNbdParams, x: number, t_x: number, T: number): number {
   checkParams(params);
   checkCustomer(x, t_x, T, '');
@@ -144,6 +147,7 @@ export function bgNbdTotalLogLikelihood(params: BgNbdParams, customers: readonly
 /**
  * Maximum-likelihood BG/NBD parameters. Time is rescaled to the customers' mean T while fitting (so α starts near
  * its size whatever the unit) and the fit runs on log-parameters from r = a = b = 1, or from `options.start`.
+ * Throws FIT_DID_NOT_CONVERGE when the likelihood keeps rising towards an edge (no maximum to report).
  */
 export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitOptions = {}): BgNbdFit {
   if (customers.length === 0) throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the BG/NBD model to');
@@ -182,7 +186,7 @@ function logDropOutOdds({ r, alpha, a, b }: BgNbdParams, x: number, t_x: number,
   return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + t_x));
 }
 
-/** P(alive | x, t_x, T) (equation 11; Fader, Hardie & Lee 2008, "Computing P(alive) using the BG/NBD model"): 1 when x = 0. */
+/** P(alive | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing P(alive) Using the BG/NBD Model"): 1 when x = 0. */
 export function pAlive(params: BgNbdParams, x: number, t_x: number, T: number): number {
   checkParams(params);
   checkCustomer(x, t_x, T, '');
@@ -220,7 +224,7 @@ export function expectedPurchases(params: BgNbdParams, x: number, t_x: number, T
   return finite(pAlive(params, x, t_x, T) * purchasesIfAlive(params, x, T, t), 'the expected number of purchases');
 }
 
-/** E[X(t)]: expected repeat purchases of a new customer in (0, t] (equation 7). */
+/** E[X(t)]: expected repeat purchases of a new customer in (0, t] (equation 9). */
 export function expectedPurchasesNew(params: BgNbdParams, t: number): number {
   checkParams(params);
   requirePositive(t, 'the forecast horizon t');

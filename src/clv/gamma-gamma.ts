@@ -20,7 +20,9 @@ export interface GammaGammaCustomer {
 
 export interface GammaGammaFit extends GammaGammaParams {
   logLikelihood: number;
+  /** Whether the minimiser confirmed the maximum (see optimize.ts); false when `maxIterations` ran out first. */
   converged: boolean;
+  /** Nelder-Mead iterations, over all its restarts. */
   iterations: number;
 }
 
@@ -77,7 +79,7 @@ function compress(customers: readonly GammaGammaCustomer[]): Pairs {
 }
 
 /**
- * Sum of count times the log density of m_x given x (Fader & Hardie 2013, equation 4):
+ * Sum of count times ln f(m_x | p, q, v, x), the density of the mean of x purchase values (Fader & Hardie 2013):
  * ln Γ(px+q) - ln Γ(px) - ln Γ(q) + q ln v + (px-1) ln m_x + px ln x - (px+q) ln(v + x m_x).
  */
 function sumLogLikelihood({ p, q, v }: GammaGammaParams, data: Pairs): number {
@@ -106,6 +108,7 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, customers: rea
 /**
  * Maximum-likelihood Gamma-Gamma parameters from the customers with x > 0. Money is rescaled to their mean m_x while
  * fitting, and the fit runs on log-parameters from p = q = 1, v = mean m_x, or from `options.start`.
+ * Throws FIT_DID_NOT_CONVERGE when the likelihood keeps rising towards an edge (no maximum to report).
  */
 export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options: GammaGammaFitOptions = {}): GammaGammaFit {
   if (customers.length === 0) throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the Gamma-Gamma model to');
@@ -140,7 +143,7 @@ export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options:
 }
 
 /**
- * E(M | p, q, v, m_x, x): the expected mean value of a customer's purchases (Fader, Hardie & Lee 2005, equation 5),
+ * E(M | p, q, v, m_x, x): the expected mean value of a customer's purchases (Fader & Hardie 2013, equation 5),
  * (q - 1)/(px + q - 1) (vp/(q - 1)) + px/(px + q - 1) m_x, computed as (v + x m_x) p / (px + q - 1). With x = 0 it is
  * the population mean vp/(q - 1). Throws NOT_FINITE when px + q <= 1, where the expectation is infinite.
  */
@@ -152,5 +155,5 @@ export function expectedSpend(params: GammaGammaParams, x: number, m_x: number):
   if (!(denominator > 0)) {
     throw new ModelError('NOT_FINITE', `the expected spend is infinite when p x + q <= 1 (p = ${p}, q = ${q}, x = ${x})`);
   }
-  return finite(((v + x * (x > 0 ? m_x : 0)) * p) / denominator, 'the expected spend');
+  return finite(((v + x * m_x) * p) / denominator, 'the expected spend');
 }

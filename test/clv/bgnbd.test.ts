@@ -8,7 +8,7 @@ import { simulateBgNbd } from './simulate.js';
 const relative = (actual: number, expected: number) => Math.abs(actual - expected) / Math.abs(expected);
 const simple = { r: 1, alpha: 2, a: 2, b: 3 };
 
-t.test('the log-likelihood of one customer, by hand from equation 6', async (t) => {
+t.test('the log-likelihood of one customer, by hand from the paper\'s L(r, α, a, b | x, t_x, T)', async (t) => {
   // x = 2, t_x = 3, T = 5: B(2, 5)/B(2, 3) = 0.4, Γ(3) 2 / 7³ = 4/343; B(3, 4)/B(2, 3) = 0.2, Γ(3) 2 / 5³ = 4/125.
   t.ok(relative(bgNbdLogLikelihood(simple, 2, 3, 5), Math.log(0.4 * (4 / 343) + 0.2 * (4 / 125))) < 1e-14);
   // x = 0: only the first term, (α / (α + T))^r = 2/7.
@@ -21,13 +21,13 @@ t.test('the total log-likelihood counts identical customers once, weighted', asy
 });
 
 t.test('P(alive)', async (t) => {
-  t.equal(pAlive(simple, 0, 0, 5), 1, 'a customer without repeat purchases has not dropped out (equation 11)');
+  t.equal(pAlive(simple, 0, 0, 5), 1, 'a customer without repeat purchases has not dropped out');
   t.ok(relative(pAlive(simple, 2, 3, 5), 1 / (1 + (2 / 4) * (7 / 5) ** 3)) < 1e-14, '1 / (1 + a/(b+x-1) ((α+T)/(α+t_x))^(r+x))');
   t.ok(pAlive(simple, 2, 1, 5) < pAlive(simple, 2, 4, 5), 'a longer silence since the last purchase makes it less likely alive');
 });
 
 t.test('expected purchases of a new customer', async (t) => {
-  // r = b = 1, a = 2: 2F1(1, 1; 2; z) = -ln(1-z)/z turns equation 7 into 2 (1 - (α/t) ln(1 + t/α)).
+  // r = b = 1, a = 2: 2F1(1, 1; 2; z) = -ln(1-z)/z turns equation 9 into 2 (1 - (α/t) ln(1 + t/α)).
   for (const horizon of [0.5, 10, 1000]) {
     const byHand = 2 * (1 - (2 / horizon) * Math.log1p(horizon / 2));
     t.ok(relative(expectedPurchasesNew({ r: 1, alpha: 2, a: 2, b: 1 }, horizon), byHand) < 1e-12, `t = ${horizon}`);
