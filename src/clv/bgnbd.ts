@@ -52,11 +52,11 @@ const NEAR_SINGULAR = 1e-5;
  * `times` (real data has few distinct ones, whole days), so ln(α + time) is computed once per time, not per customer.
  */
 interface Tuples {
-  x: number[];
-  txAt: number[];
-  TAt: number[];
-  count: number[];
-  times: number[];
+  x: Float64Array;
+  txAt: Int32Array;
+  TAt: Int32Array;
+  count: Float64Array;
+  times: Float64Array;
   total: number;
 }
 
@@ -88,11 +88,11 @@ function compress(customers: readonly BgNbdCustomer[]): Tuples {
   const timeAt = new Map<number, number>();
   const indexOf = (time: number) => timeAt.get(time) ?? (timeAt.set(time, timeAt.size), timeAt.size - 1);
   return {
-    x: rows.map((row) => row.x),
-    txAt: rows.map((row) => indexOf(row.t_x)),
-    TAt: rows.map((row) => indexOf(row.T)),
-    count: rows.map((row) => row.count),
-    times: [...timeAt.keys()],
+    x: Float64Array.from(rows, (row) => row.x),
+    txAt: Int32Array.from(rows, (row) => indexOf(row.t_x)),
+    TAt: Int32Array.from(rows, (row) => indexOf(row.T)),
+    count: Float64Array.from(rows, (row) => row.count),
+    times: Float64Array.from(timeAt.keys()),
     total: rows.reduce((sum, row) => sum + row.count, 0),
   };
 }
@@ -135,7 +135,7 @@ function sumLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Tuples): number
 export function bgNbdLogLikelihood(params: BgNbdParams, x: number, t_x: number, T: number): number {
   checkParams(params);
   checkCustomer(x, t_x, T, '');
-  return finite(sumLogLikelihood(params, { x: [x], txAt: [0], TAt: [1], count: [1], times: [t_x, T], total: 1 }), 'the BG/NBD log-likelihood');
+  return finite(sumLogLikelihood(params, { x: Float64Array.of(x), txAt: Int32Array.of(0), TAt: Int32Array.of(1), count: Float64Array.of(1), times: Float64Array.of(t_x, T), total: 1 }), 'the BG/NBD log-likelihood');
 }
 
 /** The log-likelihood of all the customers, each distinct (x, t_x, T) evaluated once and weighted by its count. */
