@@ -2,7 +2,7 @@
 // maximum-likelihood fit, P(alive) and expected purchases from customer summaries. No I/O, no clock, no NaN.
 import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
 import { minimize } from './optimize.js';
-import { hyp2f1, logGamma } from './special-functions.js';
+import { hyp2f1Tail, logGamma } from './special-functions.js';
 
 export interface BgNbdParams {
   r: number;
@@ -196,10 +196,9 @@ export function pAlive(params: BgNbdParams, x: number, t_x: number, T: number): 
 
 /**
  * Expected purchases in (T, T + t] of a customer still alive at T: equation 10 without its P(alive) divisor,
- * (a+b+x-1)/(a-1) [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)], z = t/(α+T+t). Euler's transformation
- * turns the product into (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), which neither overflows for large x nor
- * sums slowly for z near one. At a = 1, and at a + b = 1 when x = 0, the formula is 0/0 with a finite limit; the
- * function is smooth in a, so there it is interpolated linearly between a = s - 1e-5 and a = s + 1e-5 (error about 1e-10).
+ * (a+b+x-1)/(a-1) [1 - (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)] with z = t/(α+T+t). At a = 1, and at a + b = 1 when
+ * x = 0, this is 0/0 with a finite limit; the function is smooth in a, so there it is interpolated linearly between
+ * a = s - 1e-5 and a = s + 1e-5 (an error of about 1e-10).
  */
 function purchasesIfAlive(params: BgNbdParams, x: number, T: number, t: number): number {
   const { a, b } = params;
@@ -210,10 +209,19 @@ function purchasesIfAlive(params: BgNbdParams, x: number, T: number, t: number):
   return below + ((above - below) * (a - singular + NEAR_SINGULAR)) / (2 * NEAR_SINGULAR);
 }
 
+/**
+ * The bracket 1 - (1-z)^(r+x) F is summed as -expm1(...) minus a series whose terms all have one sign, so nothing
+ * cancels inside it. When r < a + b, Euler's transformation (Abramowitz & Stegun 15.3.3) gives
+ * (1-z)^(r+x) F = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), whose terms fall like n^-(x+r-a+2) z^n: few are needed
+ * even for large x or z near one. Otherwise that series would alternate in sign (a+b-1-r <= -1), and the direct one,
+ * all of whose terms have one sign, is summed instead. Both are kept as logarithms, so (1-z)^(r+x) F never overflows.
+ */
 function purchasesFormula({ r, alpha, a, b }: BgNbdParams, x: number, T: number, t: number): number {
   const logOneMinusZ = -Math.log1p(t / (alpha + T));
   const z = t / (alpha + T + t);
-  return ((a + b + x - 1) / (a - 1)) * (1 - Math.exp((a - 1) * logOneMinusZ) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z));
+  const [power, tail] = r < a + b ? [a - 1, hyp2f1Tail(a + b - 1 - r, a - 1, a + b + x - 1, z)] : [r + x, hyp2f1Tail(r + x, b + x, a + b + x - 1, z)];
+  const bracket = -Math.expm1(power * logOneMinusZ) - tail.sign * Math.exp(power * logOneMinusZ + tail.log);
+  return ((a + b + x - 1) / (a - 1)) * bracket;
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] (equation 10; `lifetimes`' conditional_expected_number_of_purchases_up_to_time). */

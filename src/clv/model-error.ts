@@ -8,6 +8,7 @@ export type ModelErrorCode =
   | 'TOO_FEW_CUSTOMERS'
   | 'FIT_DID_NOT_CONVERGE'
   | 'SERIES_DID_NOT_CONVERGE'
+  | 'LOST_PRECISION'
   | 'NOT_FINITE';
 
 export class ModelError extends Error {

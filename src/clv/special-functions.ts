@@ -32,45 +32,69 @@ export function logGamma(x: number): number {
 /** How many terms of a series are summed before 2F1 gives up on z being too close to one. */
 export const MAX_SERIES_TERMS = 1_000_000;
 
-/**
- * Gauss's series 1 + sum over n of (a)_n (b)_n / ((c)_n n!) z^n, for c - a - b >= 0 and 0 < z < 1. From term
- * `settled` on, every ratio of consecutive terms is at most z in size, so what is left is at most |term| z / (1 - z):
- * summing stops when that is below the last bit of the sum of the terms' sizes.
- */
-function gaussSeries(a: number, b: number, c: number, z: number): number {
-  const ratioBelowZ = Math.ceil((a * b - c) / (c + 1 - a - b));
-  const settled = Math.max(0, Math.ceil(-a), Math.ceil(-b), Math.ceil(-c), ratioBelowZ) + 1;
-  const tailFactor = z / (1 - z);
-  let term = 1;
-  let sum = 1;
-  let size = 1;
-  for (let n = 0; n < MAX_SERIES_TERMS; n++) {
-    term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
-    if (term === 0) return sum;
-    sum += term;
-    size += Math.abs(term);
-    if (n + 1 >= settled && Math.abs(term) * tailFactor <= Number.EPSILON * size) return sum;
-  }
-  throw new ModelError(
-    'SERIES_DID_NOT_CONVERGE',
-    `the hypergeometric series 2F1(${a}, ${b}; ${c}; ${z}) did not settle within ${MAX_SERIES_TERMS} terms: z is too close to one (in BG/NBD, the forecast horizon is too long for the time unit)`,
-  );
+/** 2F1(a, b; c; z) - 1 as its sign and the log of its size, so that neither it nor the terms summed overflow. */
+export interface SeriesTail {
+  sign: number;
+  log: number;
+  /** ln of the sum of the terms' sizes: far above `log` when terms of both signs cancelled. */
+  logSize: number;
 }
 
+/** Sums are kept below 2^600 by moving powers of 2^600 into a separate logarithm. */
+const RESCALE = 2 ** 600;
+const LOG_RESCALE = 600 * Math.LN2;
+
 /**
- * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 and c not zero or a negative whole number.
- * When c - a - b < 0 the series grows like (1 - z)^(c - a - b) near z = 1, so Euler's transformation
- * 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) (Abramowitz & Stegun 15.3.3) is summed instead:
- * its series has c - a - b > 0 and converges even at z = 1, which keeps long horizons within reach.
+ * The terms after the first of Gauss's series, the sum over n >= 1 of (a)_n (b)_n / ((c)_n n!) z^n, for 0 <= z < 1 and
+ * c not zero or a negative whole number. Once every factor a + m, b + m, c + m is positive, each later ratio of terms
+ * z (a+m)(b+m)/((c+m)(m+1)) is at most q = z max(1, (a+m)/(c+m)) max(1, (b+m)/(m+1)) (each fraction is monotone in m),
+ * so what is left is at most |term| q/(1 - q): summing stops when that is below the last bit of the terms' total size.
+ * It throws SERIES_DID_NOT_CONVERGE rather than stop early when z is so close to one that this takes too many terms.
  */
-export function hyp2f1(a: number, b: number, c: number, z: number): number {
+export function hyp2f1Tail(a: number, b: number, c: number, z: number): SeriesTail {
   for (const [name, value] of [['a', a], ['b', b], ['c', c]] as const) {
     requireInput(value, Number.isFinite(value), `2F1's ${name}`, 'a finite number');
   }
   requireInput(c, !(c <= 0 && Number.isInteger(c)), "2F1's c", 'neither zero nor a negative whole number');
   requireInput(z, z >= 0 && z < 1, "2F1's z", 'at least 0 and below 1');
-  if (z === 0) return 1;
-  const excess = c - a - b;
-  const value = excess >= 0 ? gaussSeries(a, b, c, z) : Math.exp(excess * Math.log1p(-z)) * gaussSeries(c - a, c - b, c, z);
-  return finite(value, `2F1(${a}, ${b}; ${c}; ${z})`);
+  const positiveFrom = Math.max(-a, -b, -c);
+  let logScale = 0;
+  let term = 1;
+  let sum = 0;
+  let size = 0;
+  let settled = false;
+  for (let n = 0; n < MAX_SERIES_TERMS && !settled; n++) {
+    term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
+    sum += term;
+    size += Math.abs(term);
+    settled = term === 0;
+    if (size > RESCALE) {
+      [term, sum, size, logScale] = [term / RESCALE, sum / RESCALE, size / RESCALE, logScale + LOG_RESCALE];
+    }
+    const m = n + 1;
+    if (m <= positiveFrom) continue;
+    const bound = z * Math.min(Math.max(1, (a + m) / (c + m)) * Math.max(1, (b + m) / (m + 1)), Math.max(1, (a + m) / (m + 1)) * Math.max(1, (b + m) / (c + m)));
+    settled ||= bound < 1 && (Math.abs(term) * bound) / (1 - bound) <= Number.EPSILON * size;
+  }
+  if (!settled) {
+    throw new ModelError(
+      'SERIES_DID_NOT_CONVERGE',
+      `the hypergeometric series 2F1(${a}, ${b}; ${c}; ${z}) did not settle within ${MAX_SERIES_TERMS} terms: z is too close to one (in BG/NBD, the forecast horizon is too long for the time unit)`,
+    );
+  }
+  return { sign: Math.sign(sum), log: Math.log(Math.abs(sum)) + logScale, logSize: Math.log(size) + logScale };
+}
+
+/**
+ * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 and c not zero or a negative whole number, by its
+ * series (see hyp2f1Tail). Throws NOT_FINITE when the value overflows, and when terms of both signs cancel so much
+ * that fewer than eight digits of it would be right.
+ */
+export function hyp2f1(a: number, b: number, c: number, z: number): number {
+  const tail = hyp2f1Tail(a, b, c, z);
+  const value = finite(1 + tail.sign * Math.exp(tail.log), `2F1(${a}, ${b}; ${c}; ${z})`);
+  if (Math.abs(value) < 1e-8 * (1 + Math.exp(tail.logSize))) {
+    throw new ModelError('LOST_PRECISION', `2F1(${a}, ${b}; ${c}; ${z}) is lost to cancellation between terms of both signs`);
+  }
+  return value;
 }

@@ -3,6 +3,7 @@
 // and the errors degenerate data must give.
 import t from 'tap';
 import { bgNbdLogLikelihood, bgNbdTotalLogLikelihood, expectedPurchases, expectedPurchasesNew, fitBgNbd, pAlive } from '../../src/clv/bgnbd.js';
+import { logGamma } from '../../src/clv/special-functions.js';
 import { simulateBgNbd } from './simulate.js';
 
 const relative = (actual: number, expected: number) => Math.abs(actual - expected) / Math.abs(expected);
@@ -49,6 +50,28 @@ t.test('the conditional expectation (equation 10) equals P(alive) times an integ
   for (let i = 1; i < intervals; i++) simpson += (i % 2 === 1 ? 4 : 2) * integrand(i / intervals);
   const integral = simpson / (3 * intervals);
   t.ok(relative(expectedPurchases(params, x, t_x, T, horizon), pAlive(params, x, t_x, T) * integral) < 1e-10);
+});
+
+t.test('with r above a + b, where the transformed series would alternate, the direct one gives the same integral', async (t) => {
+  // r = 150, α = 300: nearly the same purchase rate for everyone. With a = 1/2, p = u² makes the Beta(1/2, b + x)
+  // integral smooth: E = P(alive) ∫ 2 (1 - u²)^(b+x-1) (1 - ((α+T)/(α+T+u²t))^(r+x)) / u² du / B(1/2, b + x).
+  const params = { r: 150, alpha: 300, a: 0.5, b: 3 };
+  const [x, t_x, T, horizon] = [20, 35, 40, 52];
+  const c = params.alpha + T;
+  const integrand = (u: number) => {
+    const p = u * u;
+    const perPurchase = p === 0 ? ((params.r + x) * horizon) / c : (1 - (c / (c + p * horizon)) ** (params.r + x)) / p;
+    return 2 * (1 - p) ** (params.b + x - 1) * perPurchase;
+  };
+  const intervals = 4000;
+  let simpson = integrand(0) + integrand(1);
+  for (let i = 1; i < intervals; i++) simpson += (i % 2 === 1 ? 4 : 2) * integrand(i / intervals);
+  const beta = Math.exp(logGamma(0.5) + logGamma(params.b + x) - logGamma(0.5 + params.b + x));
+  const byIntegral = (pAlive(params, x, t_x, T) * simpson) / (3 * intervals) / beta;
+  t.ok(relative(expectedPurchases(params, x, t_x, T, horizon), byIntegral) < 1e-9, `${expectedPurchases(params, x, t_x, T, horizon)} against ${byIntegral}`);
+  const edge = { r: 3.8, alpha: 5, a: 0.8, b: 3 };
+  const [below, above] = [expectedPurchases({ ...edge, r: 3.8 - 1e-9 }, 4, 20, 30, 39), expectedPurchases({ ...edge, r: 3.8 + 1e-9 }, 4, 20, 30, 39)];
+  t.ok(relative(below, above) < 1e-8, `the two series meet at r = a + b: ${below}, ${above}`);
 });
 
 t.test('at a = 1, and at a + b = 1 for a new customer, where the formula is 0/0, the answer is finite and continuous', async (t) => {

@@ -2,7 +2,7 @@
 // reflection formulas, and closed forms of 2F1; and a clear error, never NaN, outside their domains.
 import t from 'tap';
 import { ModelError } from '../../src/clv/model-error.js';
-import { hyp2f1, logGamma } from '../../src/clv/special-functions.js';
+import { hyp2f1, hyp2f1Tail, logGamma } from '../../src/clv/special-functions.js';
 
 const relative = (actual: number, expected: number) => Math.abs(actual - expected) / Math.abs(expected);
 
@@ -48,6 +48,13 @@ t.test('2F1 against closed forms', async (t) => {
   t.equal(hyp2f1(2.5, 1.5, 0.5, 0), 1, 'z = 0');
 });
 
+t.test('the series tail is kept as a logarithm, so a 2F1 beyond the largest double still has a value', async (t) => {
+  const tail = hyp2f1Tail(2000, 1, 1, 0.5);
+  t.equal(tail.sign, 1);
+  t.ok(relative(tail.log, 2000 * Math.LN2) < 1e-13, '2F1(2000, 1; 1; 1/2) - 1 = 2^2000 - 1');
+  t.throws(() => hyp2f1(2000, 1, 1, 0.5), { code: 'NOT_FINITE' }, 'while 2F1 itself overflows');
+});
+
 t.test('2F1 refuses z outside [0, 1) and c at a pole, and says so when z is too close to one', async (t) => {
   for (const [a, b, c, z] of [[1, 1, 2, 1], [1, 1, 2, -0.1], [1, 1, 0, 0.5], [1, 1, -2, 0.5], [NaN, 1, 2, 0.5]] as const) {
     t.throws(() => hyp2f1(a, b, c, z), { code: 'INVALID_INPUT' }, `2F1(${a}, ${b}; ${c}; ${z})`);
@@ -55,4 +62,5 @@ t.test('2F1 refuses z outside [0, 1) and c at a pole, and says so when z is too 
   const error = t.throws(() => hyp2f1(1, 1, 2, 1 - 1e-9)) as ModelError;
   t.equal(error.code, 'SERIES_DID_NOT_CONVERGE');
   t.match(error.message, /too close to one/);
+  t.throws(() => hyp2f1(-60, 1, 1, 0.99), { code: 'LOST_PRECISION' }, '(1 - z)^60 = 1e-120 from alternating terms near 1e17');
 });
