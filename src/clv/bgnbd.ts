@@ -2,7 +2,7 @@
 // maximum-likelihood fit, P(alive) and expected purchases from customer summaries. No I/O, no clock, no NaN.
 import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
 import { minimize } from './optimize.js';
-import { hyp2f1Tail, logGamma } from './special-functions.js';
+import { hyp2f1Tail, logRisingFactorial } from './special-functions.js';
 
 export interface BgNbdParams {
   r: number;
@@ -37,8 +37,10 @@ export interface BgNbdFitOptions {
 /** Fewer customers than this cannot pin down four parameters. */
 export const BGNBD_MIN_CUSTOMERS = 10;
 
-/** A fitted log-parameter (in the time unit of the mean T) beyond this size (e^18, about 7e7) has run off to an edge. */
+/** A fitted coordinate (see `fromCoordinates`) beyond this size (e^18, about 7e7) has run off to an edge ... */
 const EDGE = 18;
+/** ... and beyond this one the likelihood is not even evaluated, so the simplex stops there instead of wandering on. */
+const WALL = 2 * EDGE;
 
 /** The first simplex step in log-parameters: a factor of about 1.65 from the default start, 1.1 from a warm one. */
 const COLD_STEP = 0.5;
@@ -103,15 +105,16 @@ function softplus(d: number): number {
 }
 
 /**
- * Sum of count times ln L(r, α, a, b | x, t_x, T), the paper's likelihood of a randomly chosen customer, written as
- * in Hardie's spreadsheet note (brucehardie.com/notes/004) and the `lifetimes` package:
- * ln L = ln Γ(r+x) - ln Γ(r) + r ln α + ln Γ(a+b) + ln Γ(b+x) - ln Γ(b) - ln Γ(a+b+x) - (r+x) ln(α+T)
- *        + [x > 0] ln(1 + a/(b+x-1) ((α+T)/(α+t_x))^(r+x)).
- * The gamma terms that depend on x alone are computed once per distinct x.
+ * Sum of count times ln L(r, α, a, b | x, t_x, T), the paper's likelihood of a randomly chosen customer:
+ * L = B(a, b+x)/B(a, b) Γ(r+x) α^r / (Γ(r) (α+T)^(r+x)) [1 + [x > 0] a/(b+x-1) ((α+T)/(α+t_x))^(r+x)]
+ * (as in Hardie's spreadsheet note, brucehardie.com/notes/004, and the `lifetimes` package), in logs as
+ * ln (r)_x + ln (b)_x - ln (a+b)_x - x ln α - (r+x) ln(1 + T/α) + [x > 0] ln(1 + e^d), with (y)_x = Γ(y+x)/Γ(y).
+ * Written with rising factorials and ln(1 + T/α), it stays exact as parameters grow large together (a fit running
+ * to an edge); the terms that depend on x alone are computed once per distinct x, ln(1 + time/α) once per time.
  */
 function sumLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Tuples): number {
-  const shared = r * Math.log(alpha) - logGamma(r) + logGamma(a + b) - logGamma(b);
-  const logAlphaPlus = data.times.map((time) => Math.log(alpha + time));
+  const logAlpha = Math.log(alpha);
+  const logGrowth = data.times.map((time) => Math.log1p(time / alpha));
   let total = 0;
   let lastX = -1;
   let perX = 0;
@@ -120,12 +123,12 @@ function sumLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Tuples): number
     const x = data.x[i]!;
     if (x !== lastX) {
       lastX = x;
-      perX = shared + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
+      perX = logRisingFactorial(r, x) + logRisingFactorial(b, x) - logRisingFactorial(a + b, x) - x * logAlpha;
       logOdds = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
     }
-    const logAlphaT = logAlphaPlus[data.TAt[i]!]!;
-    let value = perX - (r + x) * logAlphaT;
-    if (x > 0) value += softplus(logOdds + (r + x) * (logAlphaT - logAlphaPlus[data.txAt[i]!]!));
+    const growthT = logGrowth[data.TAt[i]!]!;
+    let value = perX - (r + x) * growthT;
+    if (x > 0) value += softplus(logOdds + (r + x) * (growthT - logGrowth[data.txAt[i]!]!));
     total += data.count[i]! * value;
   }
   return total;
@@ -160,30 +163,40 @@ export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitO
   }
   const scale = data.TAt.reduce((sum, at, i) => sum + data.times[at]! * data.count[i]!, 0) / data.total;
   const scaled = { ...data, times: data.times.map((time) => time / scale) };
-  const fromLog = ([r, alpha, a, b]: readonly number[]): BgNbdParams => ({ r: Math.exp(r!), alpha: Math.exp(alpha!), a: Math.exp(a!), b: Math.exp(b!) });
-  let start = [0, 0, 0, 0];
-  if (options.start) {
-    checkParams(options.start);
-    const { r, alpha, a, b } = options.start;
-    start = [Math.log(r), Math.log(alpha / scale), Math.log(a), Math.log(b)];
-  }
-  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
-  const fitted = fromLog(result.x);
+  if (options.start) checkParams(options.start);
+  const start = options.start ? toCoordinates({ ...options.start, alpha: options.start.alpha / scale }) : [0, 0, 0, 0];
+  const objective = (coordinates: readonly number[]) =>
+    coordinates.some((value) => Math.abs(value) > WALL) ? Infinity : -sumLogLikelihood(fromCoordinates(coordinates), scaled) / data.total;
+  const result = minimize(objective, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
+  const fitted = fromCoordinates(result.x);
   const params = { ...fitted, alpha: fitted.alpha * scale };
-  const edge = (['r', 'alpha', 'a', 'b'] as const).find((_, i) => Math.abs(result.x[i]!) > EDGE);
-  if (edge) {
+  if (result.x.some((value) => Math.abs(value) > EDGE)) {
+    const shown = Object.entries(params).map(([name, value]) => `${name} = ${value.toPrecision(3)}`).join(', ');
     throw new ModelError(
       'FIT_DID_NOT_CONVERGE',
-      `the BG/NBD fit ran off to the edge (${edge} = ${params[edge]}): these customers do not pin the model down, often because they all buy alike or nobody seems to drop out`,
+      `the BG/NBD fit ran off to an edge (${shown}): these customers do not pin the model down, often because they all buy at one rate, all drop out alike, or none seems to drop out`,
     );
   }
   const logLikelihood = finite(sumLogLikelihood(params, data), 'the fitted BG/NBD log-likelihood');
   return { ...params, logLikelihood, converged: result.converged, iterations: result.iterations };
 }
 
+/**
+ * The fit's coordinates are ln r, ln(r/α), ln(a/b) and ln b. The ways the likelihood can rise without a maximum each
+ * move one of them alone (one purchase rate for all: r, α grow with r/α fixed; one drop-out probability for all: a, b
+ * grow with a/b fixed; no drop-out: a shrinks), so the simplex runs off along an axis, fast, instead of up a ridge.
+ */
+function fromCoordinates([logR, logRate, logOdds, logB]: readonly number[]): BgNbdParams {
+  return { r: Math.exp(logR!), alpha: Math.exp(logR! - logRate!), a: Math.exp(logOdds! + logB!), b: Math.exp(logB!) };
+}
+
+function toCoordinates({ r, alpha, a, b }: BgNbdParams): number[] {
+  return [Math.log(r), Math.log(r / alpha), Math.log(a / b), Math.log(b)];
+}
+
 /** ln of the odds that a customer has dropped out: ln(a/(b+x-1) ((α+T)/(α+t_x))^(r+x)), for x > 0. */
 function logDropOutOdds({ r, alpha, a, b }: BgNbdParams, x: number, t_x: number, T: number): number {
-  return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + t_x));
+  return Math.log(a) - Math.log(b + x - 1) + (r + x) * Math.log1p((T - t_x) / (alpha + t_x));
 }
 
 /** P(alive | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing P(alive) Using the BG/NBD Model"): 1 when x = 0. */

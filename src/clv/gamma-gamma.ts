@@ -2,7 +2,7 @@
 // Hardie 2013, "The Gamma-Gamma Model of Monetary Value"): fit and expected spend. No I/O, no NaN.
 import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
 import { minimize } from './optimize.js';
-import { logGamma } from './special-functions.js';
+import { logBeta } from './special-functions.js';
 
 export interface GammaGammaParams {
   p: number;
@@ -35,8 +35,10 @@ export interface GammaGammaFitOptions {
 /** Fewer customers with repeat purchases than this cannot pin down three parameters. */
 export const GAMMA_GAMMA_MIN_CUSTOMERS = 10;
 
-/** A fitted log-parameter (with money in units of the mean m_x) beyond this size (e^18, about 7e7) has run off to an edge. */
+/** A fitted coordinate (see `fromCoordinates`) beyond this size (e^18, about 7e7) has run off to an edge ... */
 const EDGE = 18;
+/** ... and beyond this one the likelihood is not even evaluated, so the simplex stops there instead of wandering on. */
+const WALL = 2 * EDGE;
 
 /** The first simplex step in log-parameters: a factor of about 1.65 from the default start, 1.1 from a warm one. */
 const COLD_STEP = 0.5;
@@ -80,10 +82,11 @@ function compress(customers: readonly GammaGammaCustomer[]): Pairs {
 
 /**
  * Sum of count times ln f(m_x | p, q, v, x), the density of the mean of x purchase values (Fader & Hardie 2013):
- * ln Γ(px+q) - ln Γ(px) - ln Γ(q) + q ln v + (px-1) ln m_x + px ln x - (px+q) ln(v + x m_x).
+ * f = Γ(px+q)/(Γ(px) Γ(q)) v^q m_x^(px-1) x^(px) / (v + x m_x)^(px+q), in logs as
+ * -ln B(px, q) - q ln(1 + x m_x/v) - px ln(1 + v/(x m_x)) - ln m_x, which stays exact as p or q grow large (a fit
+ * running to an edge). ln B(px, q) is computed once per distinct x.
  */
 function sumLogLikelihood({ p, q, v }: GammaGammaParams, data: Pairs): number {
-  const shared = q * Math.log(v) - logGamma(q);
   let total = 0;
   let lastX = -1;
   let perX = 0;
@@ -92,9 +95,9 @@ function sumLogLikelihood({ p, q, v }: GammaGammaParams, data: Pairs): number {
     const m = data.m_x[i]!;
     if (x !== lastX) {
       lastX = x;
-      perX = shared + logGamma(p * x + q) - logGamma(p * x) + p * x * Math.log(x);
+      perX = -logBeta(p * x, q);
     }
-    total += data.count[i]! * (perX + (p * x - 1) * Math.log(m) - (p * x + q) * Math.log(v + x * m));
+    total += data.count[i]! * (perX - q * Math.log1p((x * m) / v) - p * x * Math.log1p(v / (x * m)) - Math.log(m));
   }
   return total;
 }
@@ -122,24 +125,35 @@ export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options:
   }
   const scale = data.m_x.reduce((sum, m, i) => sum + m * data.count[i]!, 0) / data.total;
   const scaled = { ...data, m_x: data.m_x.map((m) => m / scale) };
-  const fromLog = ([p, q, v]: readonly number[]): GammaGammaParams => ({ p: Math.exp(p!), q: Math.exp(q!), v: Math.exp(v!) });
-  let start = [0, 0, 0];
-  if (options.start) {
-    checkParams(options.start);
-    start = [Math.log(options.start.p), Math.log(options.start.q), Math.log(options.start.v / scale)];
-  }
-  const result = minimize((logParams) => -sumLogLikelihood(fromLog(logParams), scaled) / data.total, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
-  const fitted = fromLog(result.x);
+  if (options.start) checkParams(options.start);
+  const start = options.start ? toCoordinates({ ...options.start, v: options.start.v / scale }) : [0, 0, 0];
+  const objective = (coordinates: readonly number[]) =>
+    coordinates.some((value) => Math.abs(value) > WALL) ? Infinity : -sumLogLikelihood(fromCoordinates(coordinates), scaled) / data.total;
+  const result = minimize(objective, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
+  const fitted = fromCoordinates(result.x);
   const params = { ...fitted, v: fitted.v * scale };
-  const edge = (['p', 'q', 'v'] as const).find((_, i) => Math.abs(result.x[i]!) > EDGE);
-  if (edge) {
+  if (result.x.some((value) => Math.abs(value) > EDGE)) {
+    const shown = Object.entries(params).map(([name, value]) => `${name} = ${value.toPrecision(3)}`).join(', ');
     throw new ModelError(
       'FIT_DID_NOT_CONVERGE',
-      `the Gamma-Gamma fit ran off to the edge (${edge} = ${params[edge]}): these customers do not pin the model down, often because their average spends are all about the same`,
+      `the Gamma-Gamma fit ran off to an edge (${shown}): these customers do not pin the model down, often because every customer spends about the same on average, or each one's purchases are all of about one value`,
     );
   }
   const logLikelihood = finite(sumLogLikelihood(params, data), 'the fitted Gamma-Gamma log-likelihood');
   return { ...params, logLikelihood, converged: result.converged, iterations: result.iterations };
+}
+
+/**
+ * The fit's coordinates are ln p, ln q and ln(pv/q) (about ln of the mean spend). The ways the likelihood can rise
+ * without a maximum each move one of them alone (p grows with pv fixed: a customer's purchases all alike; q and v grow
+ * with v/q fixed: every customer's mean alike), so the simplex runs off along an axis instead of up a ridge.
+ */
+function fromCoordinates([logP, logQ, logMean]: readonly number[]): GammaGammaParams {
+  return { p: Math.exp(logP!), q: Math.exp(logQ!), v: Math.exp(logMean! + logQ! - logP!) };
+}
+
+function toCoordinates({ p, q, v }: GammaGammaParams): number[] {
+  return [Math.log(p), Math.log(q), Math.log((p * v) / q)];
 }
 
 /**

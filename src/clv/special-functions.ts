@@ -1,4 +1,5 @@
-// Log-gamma and the Gauss hypergeometric function 2F1, as the BG/NBD and Gamma-Gamma formulas need them.
+// Log-gamma, its differences (rising factorials, log-beta) and the Gauss hypergeometric function 2F1, as the BG/NBD
+// and Gamma-Gamma formulas need them.
 // Pure arithmetic: never return NaN or Infinity; a value outside what a series can reach is a thrown ModelError.
 import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
 
@@ -9,6 +10,14 @@ const STIRLING = [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360
 
 /** Where Stirling's series, cut after eight terms, is exact to the last bit (the next term is below 2e-18 at ten). */
 const STIRLING_FROM = 10;
+
+/** The small part of Stirling's series, ln Γ(y) - ((y - 1/2) ln y - y + ln √(2π)), for y >= ten. */
+function stirlingCorrection(y: number): number {
+  const inverseSquare = 1 / (y * y);
+  let series = 0;
+  for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inverseSquare + STIRLING[k]!;
+  return series / y;
+}
 
 /**
  * ln Γ(x) for x > 0: Stirling's series from ten up, and ln Γ(x) = ln Γ(x + n) - ln(x (x + 1) ... (x + n - 1))
@@ -22,11 +31,28 @@ export function logGamma(x: number): number {
     product *= shifted;
     shifted += 1;
   }
-  const inverseSquare = 1 / (shifted * shifted);
-  let series = 0;
-  for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inverseSquare + STIRLING[k]!;
-  const value = (shifted - 0.5) * Math.log(shifted) - shifted + HALF_LOG_TWO_PI + series / shifted - Math.log(product);
+  const value = (shifted - 0.5) * Math.log(shifted) - shifted + HALF_LOG_TWO_PI + stirlingCorrection(shifted) - Math.log(product);
   return finite(value, `log-gamma of ${x}`);
+}
+
+/**
+ * ln Γ(b + x) - ln Γ(b), the log of the rising factorial (b)_x, for b > 0 and x >= 0. For b >= ten the two Stirling
+ * series are differenced by hand, (b - 1/2) ln(1 + x/b) + x ln(b + x) - x + ..., so a large b (a fit running towards
+ * an edge) does not leave the answer to the rounding of two log-gammas of 1e8 or more.
+ */
+export function logRisingFactorial(b: number, x: number): number {
+  requirePositive(b, 'the base of a rising factorial');
+  requireInput(x, Number.isFinite(x) && x >= 0, 'the length of a rising factorial', 'a finite number >= 0');
+  if (x === 0) return 0;
+  if (b < STIRLING_FROM) return finite(logGamma(b + x) - logGamma(b), `ln Γ(${b} + ${x}) - ln Γ(${b})`);
+  const value = (b - 0.5) * Math.log1p(x / b) + x * Math.log(b + x) - x + stirlingCorrection(b + x) - stirlingCorrection(b);
+  return finite(value, `ln Γ(${b} + ${x}) - ln Γ(${b})`);
+}
+
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b), as ln Γ of the smaller minus a rising factorial of the larger. */
+export function logBeta(a: number, b: number): number {
+  const [small, large] = a < b ? [a, b] : [b, a];
+  return logGamma(small) - logRisingFactorial(large, small);
 }
 
 /** How many terms of a series are summed before 2F1 gives up on z being too close to one. */
