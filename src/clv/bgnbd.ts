@@ -42,7 +42,7 @@ const EDGE = 18;
 /** ... and beyond this one the likelihood is not even evaluated, so the simplex stops there instead of wandering on. */
 const WALL = 2 * EDGE;
 
-/** The first simplex step in log-parameters: a factor of about 1.65 from the default start, 1.1 from a warm one. */
+/** The first simplex step in the fit's coordinates: a factor of about 1.65 from the default start, 1.1 from a warm one. */
 const COLD_STEP = 0.5;
 const WARM_STEP = 0.1;
 
@@ -51,7 +51,7 @@ const NEAR_SINGULAR = 1e-5;
 
 /**
  * Distinct (x, t_x, T) with the number of customers sharing each, in rising x. The times are kept once each in
- * `times` (real data has few distinct ones, whole days), so ln(α + time) is computed once per time, not per customer.
+ * `times` (real data has few distinct ones, whole days), so ln(1 + time/α) is computed once per time, not per customer.
  */
 interface Tuples {
   x: Float64Array;
@@ -149,7 +149,8 @@ export function bgNbdTotalLogLikelihood(params: BgNbdParams, customers: readonly
 
 /**
  * Maximum-likelihood BG/NBD parameters. Time is rescaled to the customers' mean T while fitting (so α starts near
- * its size whatever the unit) and the fit runs on log-parameters from r = a = b = 1, or from `options.start`.
+ * its size whatever the unit); the search runs on the coordinates of `fromCoordinates`, from r = a = b = 1 and α = the
+ * mean T, or from `options.start`.
  * Throws FIT_DID_NOT_CONVERGE when the likelihood keeps rising towards an edge (no maximum to report).
  */
 export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitOptions = {}): BgNbdFit {

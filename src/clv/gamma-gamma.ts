@@ -40,7 +40,7 @@ const EDGE = 18;
 /** ... and beyond this one the likelihood is not even evaluated, so the simplex stops there instead of wandering on. */
 const WALL = 2 * EDGE;
 
-/** The first simplex step in log-parameters: a factor of about 1.65 from the default start, 1.1 from a warm one. */
+/** The first simplex step in the fit's coordinates: a factor of about 1.65 from the default start, 1.1 from a warm one. */
 const COLD_STEP = 0.5;
 const WARM_STEP = 0.1;
 
@@ -110,7 +110,8 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, customers: rea
 
 /**
  * Maximum-likelihood Gamma-Gamma parameters from the customers with x > 0. Money is rescaled to their mean m_x while
- * fitting, and the fit runs on log-parameters from p = q = 1, v = mean m_x, or from `options.start`.
+ * fitting; the search runs on the coordinates of `fromCoordinates`, from p = q = 1 and v = the mean m_x, or from
+ * `options.start`.
  * Throws FIT_DID_NOT_CONVERGE when the likelihood keeps rising towards an edge (no maximum to report).
  */
 export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options: GammaGammaFitOptions = {}): GammaGammaFit {

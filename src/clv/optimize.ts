@@ -1,9 +1,9 @@
 // A small deterministic minimiser: Nelder-Mead (Lagarias et al. 1998 coefficients) with restarts, for the
-// model fits over log-parameters. It never throws away a better point, and never calls a NaN a minimum.
+// model fits over log-scale coordinates. It never throws away a better point, and never calls a NaN a minimum.
 import { ModelError } from './model-error.js';
 
 export interface MinimizeOptions {
-  /** The first simplex's edge in every coordinate (the fits work in log-parameters: 0.5 is a factor of about 1.65). */
+  /** The first simplex's edge in every coordinate (the fits work on log scales: 0.5 is a factor of about 1.65). */
   step?: number;
   /** The most Nelder-Mead iterations, over all restarts together. */
   maxIterations?: number;
