@@ -44,7 +44,7 @@ export function loadCdnow(path = 'data/cdnow/CDNOW_sample.txt'): CdnowCustomer[]
   return [...days.entries()]
     .sort(([one], [other]) => one - other)
     .map(([id, spend]) => {
-      const dates = [...spend.keys()].sort((one, other) => one - other);
+      const dates = [...spend.keys()].filter((day) => day <= HOLDOUT_END / DAY_MS).sort((one, other) => one - other);
       const calibration = dates.filter((day) => day <= end);
       const first = calibration[0]!;
       const last = calibration[calibration.length - 1]!;
