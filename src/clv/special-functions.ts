@@ -1,6 +1,5 @@
-// Log-gamma, its differences (rising factorials, log-beta) and the Gauss hypergeometric function 2F1, as the BG/NBD
-// and Gamma-Gamma formulas need them.
-// Pure arithmetic: never return NaN or Infinity; a value outside what a series can reach is a thrown ModelError.
+// Log-gamma, rising factorials, log-beta and the Gauss hypergeometric 2F1, as the BG/NBD and Gamma-Gamma formulas
+// need them. Pure arithmetic: never NaN or Infinity; what a series cannot reach is a thrown ModelError.
 import { finite, ModelError, requireInput, requirePositive } from './model-error.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);

@@ -1,6 +1,5 @@
-// BG/NBD formulas against values worked by hand from Fader, Hardie & Lee (2005), the conditional expectation
-// against an integral over the posterior, a fit against the parameters simulated customers were drawn with,
-// and the errors degenerate data must give.
+// BG/NBD formulas by hand (Fader, Hardie & Lee 2005) and against integrals over the posterior, a fit against the
+// parameters simulated customers were drawn with, and the errors degenerate data must give.
 import t from 'tap';
 import { bgNbdLogLikelihood, bgNbdTotalLogLikelihood, expectedPurchases, expectedPurchasesNew, fitBgNbd, pAlive } from '../../src/clv/bgnbd.js';
 import { logGamma } from '../../src/clv/special-functions.js';

@@ -1,5 +1,5 @@
-// Log-gamma and 2F1 against values and identities worked by hand: factorials, Γ(1/2) = √π, the duplication and
-// reflection formulas, and closed forms of 2F1; and a clear error, never NaN, outside their domains.
+// Log-gamma, rising factorials and 2F1 against values and identities worked by hand (factorials, Γ(1/2) = √π,
+// duplication, reflection, closed forms of 2F1), and a clear error, never NaN, outside their domains.
 import t from 'tap';
 import { ModelError } from '../../src/clv/model-error.js';
 import { hyp2f1, hyp2f1Tail, logBeta, logGamma, logRisingFactorial } from '../../src/clv/special-functions.js';
