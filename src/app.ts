@@ -5,15 +5,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminGuard } from './admin-token.js';
 import type { Config } from './config.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
-import { EventStore } from './ltv/event-store.js';
-import { LtvAnswers } from './ltv/ltv-answers.js';
-import type { TopLtv } from './ltv/pipeline.js';
 import { ltvRoutes } from './ltv/routes.js';
-import { MAX_TOP } from './ltv/customer-ltv.js';
+import { StoreClient } from './ltv/store/store-client.js';
 import type { Loaded } from './pipeline/refresh.js';
 import { Refresher } from './pipeline/refresher.js';
 import { pipelineRoutes } from './pipeline/routes.js';
-import { runWorker } from './pipeline/worker-process.js';
 import { refresherOptions, RUN_FIGURES } from './served-features.js';
 import type { VoucherSnapshot } from './vouchers/snapshot.js';
 import { voucherRoutes } from './vouchers/routes.js';
@@ -45,30 +41,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     throw new AppError(404, 'NOT_FOUND', `no route ${request.method} ${request.url}`);
   });
 
-  const store = await EventStore.open(config.EVENTS_PATH, { watch: true });
+  // The store worker restores the lifetime values while the warehouse is read.
+  const store = new StoreClient(config, app.log);
+  store.start();
   app.addHook('onClose', async () => store.close());
-  const ltv = new LtvAnswers(store, async () => {
-    const top = await runWorker<TopLtv>({
-      kind: 'job',
-      feature: 'ltv',
-      job: 'top',
-      params: { events: { store: config.EVENTS_PATH }, limit: MAX_TOP },
-      sqlDir: config.SQL_DIR,
-    });
-    return top.customers;
-  });
   const refresher = new Refresher(refresherOptions(config, app.log));
   if (options.loaded) refresher.serve(options.loaded);
   else await refresher.start();
   refresher.follow();
   app.addHook('onClose', async () => refresher.stop());
-  ltv.warm(app.log);
   await app.register(voucherRoutes, {
     snapshot: () => refresher.part<VoucherSnapshot>('vouchers'),
     clock: options.clock ?? (() => new Date()),
   });
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
   await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
-  await app.register(ltvRoutes, { store, ltv, adminOnly });
+  await app.register(ltvRoutes, { store, adminOnly });
   return app;
 }

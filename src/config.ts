@@ -9,6 +9,8 @@ export const ConfigSchema = Type.Object({
   DATA_PATH: Type.String({ minLength: 1, default: 'data/data.parquet.gzip' }),
   DB_PATH: Type.String({ minLength: 1, default: 'data/warehouse.duckdb' }),
   EVENTS_PATH: Type.String({ minLength: 1, default: 'data/events' }),
+  /** Compact the event store into parquet once this many batch files wait (0: only on POST /events/compact). */
+  EVENTS_COMPACT_BATCHES: Type.Integer({ minimum: 0, default: 64 }),
   SQL_DIR: Type.String({ minLength: 1, default: 'sql' }),
   /** How often a server looks for a warehouse file replaced by another process, in ms (0: never). */
   FOLLOW_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 200 }),

@@ -4,16 +4,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { RefresherOptions } from './pipeline/refresher.js';
 import { VOUCHER_FIGURES, vouchersServed } from './vouchers/served.js';
-import { LTV_FIGURES } from './ltv/customer-ltv.js';
+import { EVENTS_FIGURES, LTV_FIGURES } from './ltv/customer-ltv.js';
 
 /** Each feature's figures in the run summary, so POST /refresh answers every one. */
-export const RUN_FIGURES = [VOUCHER_FIGURES, LTV_FIGURES];
+export const RUN_FIGURES = [VOUCHER_FIGURES, EVENTS_FIGURES, LTV_FIGURES];
 
 export function refresherOptions(config: Config, log: FastifyBaseLogger): RefresherOptions {
   return {
     dbPath: config.DB_PATH,
     sqlDir: config.SQL_DIR,
-    inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH },
+    inputs: { vouchers: config.DATA_PATH, events: config.EVENTS_PATH },
     features: [vouchersServed],
     log,
     followMs: config.FOLLOW_MS,

@@ -1,5 +1,5 @@
 -- latest_events: one row per thing the events describe, holding what counts of it. Reads the accepted
--- events of int_events.
+-- events (accepted_events, sql/events).
 -- Rules (docs: ltv-events.md):
 --   * CUSTOMER and ORDER events are versions of an entity, identified by type and key: the version with
 --     the latest event_at wins, whatever the order in which versions arrived (an UPDATE may arrive before
@@ -14,7 +14,7 @@
 --     is taken from them.
 create or replace table latest_events as
 with events as (
-    select * from int_events where rejection_reason is null
+    select * from accepted_events
 ),
 
 identified as (

@@ -1,5 +1,5 @@
 -- order_conflicts: one row per order id whose NEW events name two or more customers (public event files
--- reuse one order id for the NEW orders of several customers). Reads int_events and latest_events.
+-- reuse one order id for the NEW orders of several customers). Reads accepted_events and latest_events.
 -- Rules (docs: ltv-events.md):
 --   * a conflict is the data's problem, shown here and counted in the run summary, never a failed refresh;
 --   * the order still counts once, for the customer of its latest version (latest_events' rule: latest
@@ -10,8 +10,8 @@
 create or replace view order_conflicts as
 with new_orders as (
     select distinct event_key, customer_id, event_at, order_amount
-    from int_events
-    where rejection_reason is null and event_type = 'ORDER' and verb = 'NEW'
+    from accepted_events
+    where event_type = 'ORDER' and verb = 'NEW'
 ),
 
 latest_orders as (

@@ -65,12 +65,19 @@ interface Tuples {
 function checkCustomer(x: number, t_x: number, T: number, who: string): void {
   requireInput(x, Number.isInteger(x) && x >= 0, `${who}x (repeat purchases)`, 'a whole number >= 0');
   requirePositive(T, `${who}T (time since the first purchase)`);
-  requireInput(t_x, Number.isFinite(t_x) && t_x >= 0 && t_x <= T, `${who}t_x (time of the last purchase)`, `between 0 and T = ${T}`);
+  requireInput(
+    t_x,
+    Number.isFinite(t_x) && t_x >= 0 && t_x <= T,
+    `${who}t_x (time of the last purchase)`,
+    `between 0 and T = ${T}`,
+  );
   requireInput(t_x, x > 0 || t_x === 0, `${who}t_x`, '0 when x is 0 (the last purchase is the first one)');
 }
 
 function checkParams({ r, alpha, a, b }: BgNbdParams): void {
-  for (const [name, value] of Object.entries({ r, alpha, a, b })) requirePositive(value, `the BG/NBD parameter ${name}`);
+  for (const [name, value] of Object.entries({ r, alpha, a, b })) {
+    requirePositive(value, `the BG/NBD parameter ${name}`);
+  }
 }
 
 function compress(customers: readonly BgNbdCustomer[]): Tuples {
@@ -138,7 +145,17 @@ function sumLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Tuples): number
 export function bgNbdLogLikelihood(params: BgNbdParams, x: number, t_x: number, T: number): number {
   checkParams(params);
   checkCustomer(x, t_x, T, '');
-  return finite(sumLogLikelihood(params, { x: Float64Array.of(x), txAt: Int32Array.of(0), TAt: Int32Array.of(1), count: Float64Array.of(1), times: Float64Array.of(t_x, T), total: 1 }), 'the BG/NBD log-likelihood');
+  return finite(
+    sumLogLikelihood(params, {
+      x: Float64Array.of(x),
+      txAt: Int32Array.of(0),
+      TAt: Int32Array.of(1),
+      count: Float64Array.of(1),
+      times: Float64Array.of(t_x, T),
+      total: 1,
+    }),
+    'the BG/NBD log-likelihood',
+  );
 }
 
 /** The log-likelihood of all the customers, each distinct (x, t_x, T) evaluated once and weighted by its count. */
@@ -157,22 +174,35 @@ export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitO
   if (customers.length === 0) throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the BG/NBD model to');
   const data = compress(customers);
   if (data.total < BGNBD_MIN_CUSTOMERS) {
-    throw new ModelError('TOO_FEW_CUSTOMERS', `the BG/NBD model needs at least ${BGNBD_MIN_CUSTOMERS} customers to fit its four parameters, got ${data.total}`);
+    throw new ModelError(
+      'TOO_FEW_CUSTOMERS',
+      `the BG/NBD model needs at least ${BGNBD_MIN_CUSTOMERS} customers to fit its four parameters, got ${data.total}`,
+    );
   }
   if (data.x.every((x) => x === 0)) {
-    throw new ModelError('NO_REPEAT_PURCHASES', 'no customer made a repeat purchase, so the BG/NBD model has nothing to learn purchase rates or drop-out from');
+    throw new ModelError(
+      'NO_REPEAT_PURCHASES',
+      'no customer made a repeat purchase, so the BG/NBD model has nothing to learn purchase rates or drop-out from',
+    );
   }
   const scale = data.TAt.reduce((sum, at, i) => sum + data.times[at]! * data.count[i]!, 0) / data.total;
   const scaled = { ...data, times: data.times.map((time) => time / scale) };
   if (options.start) checkParams(options.start);
   const start = options.start ? toCoordinates({ ...options.start, alpha: options.start.alpha / scale }) : [0, 0, 0, 0];
   const objective = (coordinates: readonly number[]) =>
-    coordinates.some((value) => Math.abs(value) > WALL) ? Infinity : -sumLogLikelihood(fromCoordinates(coordinates), scaled) / data.total;
-  const result = minimize(objective, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
+    coordinates.some((value) => Math.abs(value) > WALL)
+      ? Infinity
+      : -sumLogLikelihood(fromCoordinates(coordinates), scaled) / data.total;
+  const result = minimize(objective, start, {
+    maxIterations: options.maxIterations,
+    step: options.start ? WARM_STEP : COLD_STEP,
+  });
   const fitted = fromCoordinates(result.x);
   const params = { ...fitted, alpha: fitted.alpha * scale };
   if (result.x.some((value) => Math.abs(value) > EDGE)) {
-    const shown = Object.entries(params).map(([name, value]) => `${name} = ${value.toPrecision(3)}`).join(', ');
+    const shown = Object.entries(params)
+      .map(([name, value]) => `${name} = ${value.toPrecision(3)}`)
+      .join(', ');
     throw new ModelError(
       'FIT_DID_NOT_CONVERGE',
       `the BG/NBD fit ran off to an edge (${shown}): these customers do not pin the model down, often because they all buy at one rate, all drop out alike, or none seems to drop out`,
@@ -233,7 +263,10 @@ function purchasesIfAlive(params: BgNbdParams, x: number, T: number, t: number):
 function purchasesFormula({ r, alpha, a, b }: BgNbdParams, x: number, T: number, t: number): number {
   const logOneMinusZ = -Math.log1p(t / (alpha + T));
   const z = t / (alpha + T + t);
-  const [power, tail] = r < a + b ? [a - 1, hyp2f1Tail(a + b - 1 - r, a - 1, a + b + x - 1, z)] : [r + x, hyp2f1Tail(r + x, b + x, a + b + x - 1, z)];
+  const [power, tail] =
+    r < a + b
+      ? [a - 1, hyp2f1Tail(a + b - 1 - r, a - 1, a + b + x - 1, z)]
+      : [r + x, hyp2f1Tail(r + x, b + x, a + b + x - 1, z)];
   const bracket = -Math.expm1(power * logOneMinusZ) - tail.sign * Math.exp(power * logOneMinusZ + tail.log);
   return ((a + b + x - 1) / (a - 1)) * bracket;
 }

@@ -77,7 +77,12 @@ function compress(customers: readonly GammaGammaCustomer[]): Pairs {
     } else rows[row]!.count += count;
   });
   rows.sort((one, other) => one.x - other.x);
-  return { x: rows.map((row) => row.x), m_x: rows.map((row) => row.m_x), count: rows.map((row) => row.count), total: rows.reduce((sum, row) => sum + row.count, 0) };
+  return {
+    x: rows.map((row) => row.x),
+    m_x: rows.map((row) => row.m_x),
+    count: rows.map((row) => row.count),
+    total: rows.reduce((sum, row) => sum + row.count, 0),
+  };
 }
 
 /**
@@ -114,10 +119,20 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, customers: rea
  * `options.start`.
  * Throws FIT_DID_NOT_CONVERGE when the likelihood keeps rising towards an edge (no maximum to report).
  */
-export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options: GammaGammaFitOptions = {}): GammaGammaFit {
-  if (customers.length === 0) throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the Gamma-Gamma model to');
+export function fitGammaGamma(
+  customers: readonly GammaGammaCustomer[],
+  options: GammaGammaFitOptions = {},
+): GammaGammaFit {
+  if (customers.length === 0) {
+    throw new ModelError('NO_CUSTOMERS', 'there are no customers to fit the Gamma-Gamma model to');
+  }
   const data = compress(customers);
-  if (data.total === 0) throw new ModelError('NO_REPEAT_PURCHASES', 'no customer made a repeat purchase, so there is no repeat spend to fit the Gamma-Gamma model to');
+  if (data.total === 0) {
+    throw new ModelError(
+      'NO_REPEAT_PURCHASES',
+      'no customer made a repeat purchase, so there is no repeat spend to fit the Gamma-Gamma model to',
+    );
+  }
   if (data.total < GAMMA_GAMMA_MIN_CUSTOMERS) {
     throw new ModelError(
       'TOO_FEW_CUSTOMERS',
@@ -129,12 +144,19 @@ export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options:
   if (options.start) checkParams(options.start);
   const start = options.start ? toCoordinates({ ...options.start, v: options.start.v / scale }) : [0, 0, 0];
   const objective = (coordinates: readonly number[]) =>
-    coordinates.some((value) => Math.abs(value) > WALL) ? Infinity : -sumLogLikelihood(fromCoordinates(coordinates), scaled) / data.total;
-  const result = minimize(objective, start, { maxIterations: options.maxIterations, step: options.start ? WARM_STEP : COLD_STEP });
+    coordinates.some((value) => Math.abs(value) > WALL)
+      ? Infinity
+      : -sumLogLikelihood(fromCoordinates(coordinates), scaled) / data.total;
+  const result = minimize(objective, start, {
+    maxIterations: options.maxIterations,
+    step: options.start ? WARM_STEP : COLD_STEP,
+  });
   const fitted = fromCoordinates(result.x);
   const params = { ...fitted, v: fitted.v * scale };
   if (result.x.some((value) => Math.abs(value) > EDGE)) {
-    const shown = Object.entries(params).map(([name, value]) => `${name} = ${value.toPrecision(3)}`).join(', ');
+    const shown = Object.entries(params)
+      .map(([name, value]) => `${name} = ${value.toPrecision(3)}`)
+      .join(', ');
     throw new ModelError(
       'FIT_DID_NOT_CONVERGE',
       `the Gamma-Gamma fit ran off to an edge (${shown}): these customers do not pin the model down, often because every customer spends about the same on average, or each one's purchases are all of about one value`,
@@ -168,7 +190,10 @@ export function expectedSpend(params: GammaGammaParams, x: number, m_x: number):
   const { p, q, v } = params;
   const denominator = p * x + q - 1;
   if (!(denominator > 0)) {
-    throw new ModelError('NOT_FINITE', `the expected spend is infinite when p x + q <= 1 (p = ${p}, q = ${q}, x = ${x})`);
+    throw new ModelError(
+      'NOT_FINITE',
+      `the expected spend is infinite when p x + q <= 1 (p = ${p}, q = ${q}, x = ${x})`,
+    );
   }
   return finite(((v + x * m_x) * p) / denominator, 'the expected spend');
 }

@@ -33,6 +33,11 @@ export function requirePositive(value: number, what: string): void {
 
 /** `value` itself, or NOT_FINITE naming `what` when the arithmetic overflowed or lost its meaning. */
 export function finite(value: number, what: string): number {
-  if (!Number.isFinite(value)) throw new ModelError('NOT_FINITE', `${what} is not a finite number (${value}); the inputs are outside what this model can compute`);
+  if (!Number.isFinite(value)) {
+    throw new ModelError(
+      'NOT_FINITE',
+      `${what} is not a finite number (${value}); the inputs are outside what this model can compute`,
+    );
+  }
   return value;
 }

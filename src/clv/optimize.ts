@@ -24,7 +24,13 @@ export interface MinimizeResult {
   converged: boolean;
 }
 
-const DEFAULTS: Required<MinimizeOptions> = { step: 0.5, maxIterations: 20_000, xTolerance: 1e-8, fTolerance: 1e-12, maxRestarts: 8 };
+const DEFAULTS: Required<MinimizeOptions> = {
+  step: 0.5,
+  maxIterations: 20_000,
+  xTolerance: 1e-8,
+  fTolerance: 1e-12,
+  maxRestarts: 8,
+};
 
 interface Run {
   x: number[];
@@ -34,10 +40,18 @@ interface Run {
 }
 
 /** Minimises `f` from `start`; a non-finite value of `f` counts as worse than any finite one. */
-export function minimize(f: (x: readonly number[]) => number, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
+export function minimize(
+  f: (x: readonly number[]) => number,
+  start: readonly number[],
+  options: MinimizeOptions = {},
+): MinimizeResult {
   const settings = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) Object.assign(settings, { [key]: value });
-  if (start.length === 0 || !start.every(Number.isFinite)) throw new ModelError('INVALID_INPUT', 'the minimiser needs a starting point of finite numbers');
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(settings, { [key]: value });
+  }
+  if (start.length === 0 || !start.every(Number.isFinite)) {
+    throw new ModelError('INVALID_INPUT', 'the minimiser needs a starting point of finite numbers');
+  }
   let evaluations = 0;
   const objective = (x: readonly number[]): number => {
     evaluations++;
@@ -45,7 +59,9 @@ export function minimize(f: (x: readonly number[]) => number, start: readonly nu
     return Number.isFinite(value) ? value : Infinity;
   };
   let best = { x: [...start], value: objective(start) };
-  if (best.value === Infinity) throw new ModelError('NOT_FINITE', 'the function to minimise is not finite at the starting point');
+  if (best.value === Infinity) {
+    throw new ModelError('NOT_FINITE', 'the function to minimise is not finite at the starting point');
+  }
   let iterations = 0;
   let converged = false;
   for (let restart = 0; restart <= settings.maxRestarts && iterations < settings.maxIterations; restart++) {
@@ -63,7 +79,12 @@ export function minimize(f: (x: readonly number[]) => number, start: readonly nu
 }
 
 /** One Nelder-Mead run from a fresh simplex around `start`: reflection 1, expansion 2, contraction and shrink 1/2. */
-function nelderMead(f: (x: readonly number[]) => number, start: { x: number[]; value: number }, settings: Required<MinimizeOptions>, budget: number): Run {
+function nelderMead(
+  f: (x: readonly number[]) => number,
+  start: { x: number[]; value: number },
+  settings: Required<MinimizeOptions>,
+  budget: number,
+): Run {
   const n = start.x.length;
   const points: number[][] = [start.x];
   const values: number[] = [start.value];
@@ -84,7 +105,10 @@ function nelderMead(f: (x: readonly number[]) => number, start: { x: number[]; v
     const bestValue = values[0]!;
     const worst = points[n]!;
     const worstValue = values[n]!;
-    const spread = points.reduce((most, point) => Math.max(most, ...point.map((value, i) => Math.abs(value - best[i]!))), 0);
+    const spread = points.reduce(
+      (most, point) => Math.max(most, ...point.map((value, i) => Math.abs(value - best[i]!))),
+      0,
+    );
     if (spread <= settings.xTolerance && worstValue - bestValue <= settings.fTolerance * (1 + Math.abs(bestValue))) {
       return { x: best, value: bestValue, iterations: iteration, settled: true };
     }

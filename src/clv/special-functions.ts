@@ -30,7 +30,8 @@ export function logGamma(x: number): number {
     product *= shifted;
     shifted += 1;
   }
-  const value = (shifted - 0.5) * Math.log(shifted) - shifted + HALF_LOG_TWO_PI + stirlingCorrection(shifted) - Math.log(product);
+  const value =
+    (shifted - 0.5) * Math.log(shifted) - shifted + HALF_LOG_TWO_PI + stirlingCorrection(shifted) - Math.log(product);
   return finite(value, `log-gamma of ${x}`);
 }
 
@@ -44,7 +45,8 @@ export function logRisingFactorial(b: number, x: number): number {
   requireInput(x, Number.isFinite(x) && x >= 0, 'the length of a rising factorial', 'a finite number >= 0');
   if (x === 0) return 0;
   if (b < STIRLING_FROM) return finite(logGamma(b + x) - logGamma(b), `ln Γ(${b} + ${x}) - ln Γ(${b})`);
-  const value = (b - 0.5) * Math.log1p(x / b) + x * Math.log(b + x) - x + stirlingCorrection(b + x) - stirlingCorrection(b);
+  const value =
+    (b - 0.5) * Math.log1p(x / b) + x * Math.log(b + x) - x + stirlingCorrection(b + x) - stirlingCorrection(b);
   return finite(value, `ln Γ(${b} + ${x}) - ln Γ(${b})`);
 }
 
@@ -77,7 +79,11 @@ const LOG_RESCALE = 600 * Math.LN2;
  * It throws SERIES_DID_NOT_CONVERGE rather than stop early when z is so close to one that this takes too many terms.
  */
 export function hyp2f1Tail(a: number, b: number, c: number, z: number): SeriesTail {
-  for (const [name, value] of [['a', a], ['b', b], ['c', c]] as const) {
+  for (const [name, value] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+  ] as const) {
     requireInput(value, Number.isFinite(value), `2F1's ${name}`, 'a finite number');
   }
   requireInput(c, !(c <= 0 && Number.isInteger(c)), "2F1's c", 'neither zero nor a negative whole number');
@@ -98,7 +104,12 @@ export function hyp2f1Tail(a: number, b: number, c: number, z: number): SeriesTa
     }
     const m = n + 1;
     if (m <= positiveFrom) continue;
-    const bound = z * Math.min(Math.max(1, (a + m) / (c + m)) * Math.max(1, (b + m) / (m + 1)), Math.max(1, (a + m) / (m + 1)) * Math.max(1, (b + m) / (c + m)));
+    const bound =
+      z *
+      Math.min(
+        Math.max(1, (a + m) / (c + m)) * Math.max(1, (b + m) / (m + 1)),
+        Math.max(1, (a + m) / (m + 1)) * Math.max(1, (b + m) / (c + m)),
+      );
     settled ||= bound < 1 && (Math.abs(term) * bound) / (1 - bound) <= Number.EPSILON * size;
   }
   if (!settled) {
@@ -119,7 +130,10 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   const tail = hyp2f1Tail(a, b, c, z);
   const value = finite(1 + tail.sign * Math.exp(tail.log), `2F1(${a}, ${b}; ${c}; ${z})`);
   if (Math.abs(value) < 1e-8 * (1 + Math.exp(tail.logSize))) {
-    throw new ModelError('LOST_PRECISION', `2F1(${a}, ${b}; ${c}; ${z}) is lost to cancellation between terms of both signs`);
+    throw new ModelError(
+      'LOST_PRECISION',
+      `2F1(${a}, ${b}; ${c}; ${z}) is lost to cancellation between terms of both signs`,
+    );
   }
   return value;
 }

@@ -7,7 +7,7 @@ import { loadConfig } from '../config.js';
 import { formatTable } from '../text-table.js';
 import type { CustomerLtv } from './customer-ltv.js';
 import { EVENT_FILE_FORMAT, readEventFile, readEventFileHead } from './event-file.js';
-import { EventStore } from './event-store.js';
+import { EventStore } from './store/event-store.js';
 import { ingest, type Rejection } from './ingest.js';
 import type { OrderConflict } from './order-conflicts.js';
 import type { Timeframe } from './report-rows.js';
@@ -133,7 +133,8 @@ export async function ingestFile(args: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError('ingest takes one event file');
   const path = positionals[0]!;
   await readEventFileHead(path);
-  const store = await EventStore.open(loadConfig().EVENTS_PATH);
+  const config = loadConfig();
+  const store = await EventStore.open(config.EVENTS_PATH, config.SQL_DIR);
   const total = { values: 0, readable: 0, accepted: 0, duplicates: 0, rejected: [] as Rejection[] };
   const receivedAt = new Date();
   for await (const values of readEventFile(path)) {

@@ -19,10 +19,15 @@ export const CustomerLtv = Type.Object({
 
 export type CustomerLtv = Static<typeof CustomerLtv>;
 
-/** The lifetime value's figures in the run summary (the columns of sql/ltv/run_summary.sql). */
-export const LTV_FIGURES = {
+/** The events' figures in the run summary (the columns of sql/events/run_summary.sql). */
+export const EVENTS_FIGURES = {
   events_path: Type.String(),
   events_read: Type.Integer(),
+  events_compacted: Type.Integer({ description: 'of which read from the compacted parquet' }),
+};
+
+/** The lifetime value's figures in the run summary (the columns of sql/ltv/run_summary.sql). */
+export const LTV_FIGURES = {
   latest_events: Type.Integer(),
   customers: Type.Integer(),
   order_conflicts: Type.Integer({ description: 'order ids shared by the NEW orders of different customers' }),

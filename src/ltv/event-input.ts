@@ -1,15 +1,11 @@
-// The one place event paths reach SQL: raw_events, the view sql/ltv/010_stg_events.sql reads, over the
-// event store's files or over a numbered temporary copy of each event file (so each event keeps its position).
+// The one place event paths reach SQL: raw_events, the view sql/events/010_stg_events.sql reads, and
+// compacted_events: over the event store (store-input.ts), or over a numbered temporary copy of each event
+// file (so each event keeps its position; nothing compacted).
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { firstLine, sqlString } from '../warehouse/database.js';
-import { eventFiles } from './event-store.js';
-
-/** A stored event line as DuckDB reads it: what ingest adds, and the event itself as JSON. */
-const STORED_COLUMNS = `{event_id: 'VARCHAR', received_at: 'TIMESTAMPTZ', event_at: 'TIMESTAMPTZ', event: 'JSON'}`;
-const NO_EVENTS = `select null::bigint as event_index, null::varchar as source_file, null::varchar as event_id,
-    null::timestamptz as received_at, null::timestamptz as stored_event_at, null::json as event where false`;
+import { attachStoreFiles, snapshotStore } from './store/store-input.js';
 
 /**
  * One event file as DuckDB reads it: `file`, a JSON array or NDJSON, named `name` in rejections and errors
@@ -46,20 +42,16 @@ async function copyEventFile(connection: DuckDBConnection, source: EventFile, ta
 }
 
 /**
- * raw_events: one row per event. Over the store, a view of every file (an empty one while there is none);
- * over event files, each file's values in file order, each with its position in its file and the file's name.
+ * raw_events and compacted_events. Over the store, a consistent view of its files (released by the returned
+ * function); over event files, each file's values in file order, each with its position in its file and the
+ * file's name, and nothing compacted.
  */
-export async function attachEvents(connection: DuckDBConnection, source: EventSource): Promise<void> {
+export async function attachEvents(connection: DuckDBConnection, source: EventSource): Promise<() => Promise<void>> {
   if ('store' in source) {
     await connection.run(`set variable events_path = ${sqlString(resolve(source.store))}`);
-    const files = await eventFiles(source.store);
-    const read = `read_json(${sqlString(`${resolve(source.store)}/*.ndjson`)}, format = 'newline_delimited', columns = ${STORED_COLUMNS}, filename = true)`;
-    const view =
-      files.length === 0
-        ? NO_EVENTS
-        : `select null::bigint as event_index, filename as source_file, event_id, received_at, event_at as stored_event_at, event from ${read}`;
-    await connection.run(`create or replace view raw_events as ${view}`);
-    return;
+    const snapshot = await snapshotStore(source.store);
+    await attachStoreFiles(connection, snapshot, snapshot.original);
+    return snapshot.release;
   }
   await connection.run(
     `set variable events_path = ${sqlString(source.files.map((file) => resolve(file.name)).join(', '))}`,
@@ -68,11 +60,13 @@ export async function attachEvents(connection: DuckDBConnection, source: EventSo
   const selects: string[] = [];
   for (const [i, file] of source.files.entries()) {
     await copyEventFile(connection, file, `raw_values_${i}`);
-    selects.push(`select rowid as event_index, ${sqlString(file.name)} as source_file, null::varchar as event_id,
-        null::timestamptz as received_at, null::timestamptz as stored_event_at, json as event
+    selects.push(`select rowid as event_index, ${sqlString(file.name)} as source_file, null::varchar as batch,
+        null::varchar as event_id, null::timestamptz as received_at, null::timestamptz as stored_event_at, json as event
       from raw_values_${i}`);
   }
-  await connection.run(
-    `create or replace temp view raw_events as ${selects.length === 0 ? NO_EVENTS : selects.join(' union all ')}`,
-  );
+  await attachStoreFiles(connection, { batches: [], parquet: [] });
+  if (selects.length > 0) {
+    await connection.run(`create or replace temp view raw_events as ${selects.join(' union all ')}`);
+  }
+  return async () => undefined;
 }

@@ -1,7 +1,8 @@
 // Ingest(e, D) of the seed: checks each event on its own, commits the good ones to the store, and
 // says what happened to every one. Shared by POST /events and `npm run ingest`.
 import { hash } from 'node:crypto';
-import type { EventStore, StoredEvent } from './event-store.js';
+import type { OrderConflict } from './store/ltv-state.js';
+import type { CommitResult, StoredEvent } from './store/event-store.js';
 import { checkEvent } from './events.js';
 import type { RawValue } from './event-text.js';
 
@@ -14,6 +15,13 @@ export interface IngestResult {
   accepted: number;
   duplicates: number;
   rejected: Rejection[];
+  /** Order ids that NEW orders of different customers share, among the orders this call stored. */
+  conflicts: OrderConflict[];
+}
+
+/** Where ingest commits: the store itself (a command), or the server's store worker. */
+export interface EventSink {
+  commit(events: StoredEvent[]): Promise<CommitResult>;
 }
 
 /** A lone surrogate as JSON.stringify writes it (\udXXX), not itself after an escaped backslash. */
@@ -70,11 +78,11 @@ function prepareEvents(values: Iterable<RawValue>, receivedAt: Date): { events: 
 
 /** Stores the good events of a batch durably (identical ones once) and reports every bad one by index. */
 export async function ingest(
-  store: EventStore,
+  store: EventSink,
   values: Iterable<RawValue>,
   receivedAt = new Date(),
 ): Promise<IngestResult> {
   const { events, rejected } = prepareEvents(values, receivedAt);
-  const { accepted, duplicates } = events.length > 0 ? await store.commit(events) : { accepted: 0, duplicates: 0 };
-  return { accepted, duplicates, rejected };
+  const committed = events.length > 0 ? await store.commit(events) : { accepted: 0, duplicates: 0, conflicts: [] };
+  return { ...committed, rejected };
 }

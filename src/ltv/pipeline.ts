@@ -1,5 +1,6 @@
-// The lifetime value feature's part of the pipeline (sql/ltv/): the events as raw_events, and the job that
-// computes the top customers in memory from the store or event files. Runs in the pipeline worker or the CLI.
+// Two features of the pipeline: the events (sql/events/: the store or event files read and judged by the
+// rules, accepted_events) and the lifetime value (sql/ltv/), with the job that computes the top customers in
+// memory from the store or event files. Runs in the pipeline worker or the CLI.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FeatureRun, PipelineFeature } from '../pipeline/feature.js';
 import { runInMemory } from '../pipeline/in-memory.js';
@@ -36,19 +37,23 @@ export interface LtvReport extends TopLtv {
 }
 
 /** The refresh's input is the store's folder; a job's may be event files. */
-function attach({ connection, input }: FeatureRun): Promise<void> {
+function attach({ connection, input }: FeatureRun): Promise<() => Promise<void>> {
   return attachEvents(connection, typeof input === 'string' ? { store: input } : (input as EventSource));
 }
 
+export const eventsPipeline: PipelineFeature = { name: 'events', attach };
+
 export const ltvPipeline: PipelineFeature = {
   name: 'ltv',
-  attach,
   jobs: {
     /** The top customers of an event source, and its rejected events; params: { events, limit }. */
     top: (params, { sqlDir }) =>
       topLtv((params as { events: EventSource }).events, (params as { limit: number }).limit, sqlDir),
   },
 };
+
+/** What the lifetime value of an event source needs: its events judged, then the lifetime value. */
+const LTV_FEATURES = [eventsPipeline, ltvPipeline];
 
 async function readTop(connection: DuckDBConnection, limit: number): Promise<TopLtv> {
   return {
@@ -62,13 +67,13 @@ async function readTop(connection: DuckDBConnection, limit: number): Promise<Top
 
 /** The top `limit` customers of one event source, computed in memory, and its rejected events. */
 export function topLtv(events: EventSource, limit: number, sqlDir: string): Promise<TopLtv> {
-  return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, (connection) => readTop(connection, limit));
+  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, (connection) => readTop(connection, limit));
 }
 
 /** topLtv, with what the command line reports beside it. */
 export function ltvReport(events: EventSource, limit: number, sqlDir: string): Promise<LtvReport> {
   const files = 'files' in events ? events.files.map((file) => file.name) : [];
-  return runInMemory([ltvPipeline], { sqlDir, inputs: { ltv: events } }, async (connection) => ({
+  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, async (connection) => ({
     customers: await readTopLtv(connection, limit),
     rejected: await readRejections(connection, files),
     conflicts: await readOrderConflicts(connection),

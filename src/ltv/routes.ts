@@ -1,14 +1,13 @@
 // POST /events: Ingest(e, D) over HTTP, each event judged on its own. GET /customers/top-ltv: the top
 // customers by lifetime value, reflecting every event accepted before the call. Neither touches DuckDB
-// in this process: events go to the store, lifetime values come from LtvAnswers.
+// in this process: both are the store worker's (StoreClient), which keeps the lifetime values up to date.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestHookHandler } from 'fastify';
 import { AppError, ErrorBody } from '../errors.js';
-import type { EventStore } from './event-store.js';
 import { splitValues, type RawValue } from './event-text.js';
 import { ingest } from './ingest.js';
-import type { LtvAnswers } from './ltv-answers.js';
+import type { StoreClient } from './store/store-client.js';
 import { CustomerLtv, MAX_TOP } from './customer-ltv.js';
 
 /** A batch of events may be much larger than any other request. */
@@ -19,6 +18,10 @@ const IngestResponse = Type.Object({
   accepted: Type.Integer({ description: 'events stored by this call' }),
   duplicates: Type.Integer({ description: 'events identical to one already stored, so not stored again' }),
   rejected: Type.Array(Type.Object({ index: Type.Integer(), reason: Type.String() })),
+  conflicts: Type.Array(Type.Object({ order_id: Type.String(), customers: Type.Array(Type.String()) }), {
+    description:
+      'order ids that NEW orders of different customers share, among the orders this call stored: the data holds a conflict (the order counts once, for its latest version)',
+  }),
 });
 
 /**
@@ -27,7 +30,10 @@ const IngestResponse = Type.Object({
  * Plain JSON.parse is safe here: it makes "__proto__" an ordinary key, and events are only ever read as data.
  */
 function parseEvents(text: string, ndjson: boolean): RawValue[] {
-  if (ndjson) return splitValues(text);
+  if (ndjson) {
+    if (text.trim() === '') throw new AppError(400, 'INVALID_JSON', 'the body is empty: send one event per line');
+    return splitValues(text);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -39,10 +45,9 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
 }
 
 export const ltvRoutes: FastifyPluginAsyncTypebox<{
-  store: EventStore;
-  ltv: LtvAnswers;
+  store: StoreClient;
   adminOnly: onRequestHookHandler[];
-}> = async (app, { store, ltv, adminOnly }) => {
+}> = async (app, { store, adminOnly }) => {
   // Only the two event formats: any other content type is a 415, not a string to misread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -100,7 +105,7 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
           `limit must be a whole number from 1 to ${MAX_TOP}, not ${JSON.stringify(raw)}`,
         );
       }
-      return ltv.top(limit);
+      return store.top(limit);
     },
   );
 };

@@ -18,9 +18,10 @@ export interface PipelineFeature {
   readonly name: string;
   /**
    * Creates the views its first SQL step reads (raw_*) over its input, and sets the SQL variables its
-   * run_summary.sql reads. Throws an AppError (422) for an input that cannot be used.
+   * run_summary.sql reads. Throws an AppError (422) for an input that cannot be used. May return what
+   * to undo once the run is over (a snapshot of files to release).
    */
-  attach?(run: FeatureRun): Promise<void>;
+  attach?(run: FeatureRun): Promise<void | (() => Promise<void>)>;
   /** Work SQL cannot do (fitting a model), after its SQL steps and before the checks; writes tables. */
   compute?(run: FeatureRun): Promise<void>;
   /** What the server serves from a warehouse (just built, or an existing one): plain JSON. */

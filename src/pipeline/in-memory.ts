@@ -7,6 +7,7 @@ import { withDatabase } from '../warehouse/database.js';
 import type { PipelineFeature } from './feature.js';
 import { runFeatures } from './refresh.js';
 import { readPipelineSql } from './sql-files.js';
+import { runChecks, runStep } from './steps.js';
 
 export async function runInMemory<T>(
   features: readonly PipelineFeature[],
@@ -17,8 +18,20 @@ export async function runInMemory<T>(
     run.sqlDir,
     features.map((feature) => feature.name),
   );
-  return withDatabase(':memory:', {}, async (connection) => {
-    await runFeatures(features, sql, { connection, runId: randomUUID(), options: {}, inputs: run.inputs });
-    return read(connection);
-  });
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    return await withDatabase(':memory:', {}, async (connection) => {
+      await runFeatures(features, sql, { connection, runId: randomUUID(), options: {}, inputs: run.inputs, cleanups });
+      return read(connection);
+    });
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+/** Runs one feature's SQL steps and checks on a connection whose inputs are already attached. */
+export async function runFeatureSql(connection: DuckDBConnection, sqlDir: string, feature: string): Promise<void> {
+  const [sql] = (await readPipelineSql(sqlDir, [feature])).features;
+  for (const step of sql?.steps ?? []) await runStep(connection, step);
+  await runChecks(connection, sql?.checks ?? []);
 }

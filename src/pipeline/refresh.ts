@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, fileSignature, promoteBuild, removeBuilds } from '../warehouse/files.js';
-import { lockRefresh } from '../warehouse/refresh-lock.js';
+import { lockRefresh } from '../warehouse/file-lock.js';
 import { appendRun, runLogPath } from '../warehouse/run-log.js';
 import type { FeatureRun, PipelineFeature } from './feature.js';
 import { recordRun, runFigures } from './run-record.js';
@@ -34,11 +34,14 @@ export interface Loaded {
   signature?: string;
 }
 
-/** Attaches every feature's inputs and runs its steps and code, then every check. */
+/**
+ * Attaches every feature's inputs and runs its steps and code, then every check. What an attach returns to
+ * undo is added to `cleanups`, for the caller to run once the database is closed.
+ */
 export async function runFeatures(
   features: readonly PipelineFeature[],
   sql: PipelineSql,
-  run: Omit<FeatureRun, 'input'> & { inputs: Record<string, unknown> },
+  run: Omit<FeatureRun, 'input'> & { inputs: Record<string, unknown>; cleanups: (() => Promise<void>)[] },
 ): Promise<void> {
   const runOf = (feature: PipelineFeature): FeatureRun => ({
     connection: run.connection,
@@ -46,7 +49,10 @@ export async function runFeatures(
     options: run.options,
     input: run.inputs[feature.name],
   });
-  for (const feature of features) await feature.attach?.(runOf(feature));
+  for (const feature of features) {
+    const cleanup = await feature.attach?.(runOf(feature));
+    if (cleanup) run.cleanups.push(cleanup);
+  }
   for (const feature of features) {
     for (const step of sql.features.find((read) => read.feature === feature.name)?.steps ?? []) {
       await runStep(run.connection, step);
@@ -100,6 +106,7 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
   const runId = randomUUID();
   const unlock = await lockWarehouse(request.dbPath);
   const buildPath = buildPathFor(request.dbPath, runId);
+  const cleanups: (() => Promise<void>)[] = [];
   const base: RunBase = {
     run_id: runId,
     started_at: startedAt.toISOString(),
@@ -115,7 +122,13 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
     );
     base.sql_checksum = sql.checksum;
     const loaded = await withDatabase(buildPath, {}, async (connection) => {
-      await runFeatures(features, sql, { connection, runId, options: request.options, inputs: request.inputs });
+      await runFeatures(features, sql, {
+        connection,
+        runId,
+        options: request.options,
+        inputs: request.inputs,
+        cleanups,
+      });
       const figures = await runFigures(connection, sql);
       const summary = finish(base, 'succeeded', figures.values);
       const currentRun = `${buildPath}.run.ndjson`;
@@ -158,6 +171,7 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
     }).catch(() => undefined);
     throw described;
   } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     unlock();
   }
 }

@@ -5,7 +5,7 @@
 import { AppError } from '../errors.js';
 import { withDatabase } from '../warehouse/database.js';
 import { fileSignature, removeBuilds } from '../warehouse/files.js';
-import { lockRefresh } from '../warehouse/refresh-lock.js';
+import { lockRefresh } from '../warehouse/file-lock.js';
 import type { PipelineFeature } from './feature.js';
 import { loadParts, refresh, type Loaded, type RefreshRequest } from './refresh.js';
 import { readServedRun } from './run-record.js';

@@ -25,7 +25,9 @@ export interface CdnowCustomer {
 }
 
 function dayOf(yyyymmdd: string): number {
-  return Date.UTC(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)) - 1, Number(yyyymmdd.slice(6, 8))) / DAY_MS;
+  return (
+    Date.UTC(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)) - 1, Number(yyyymmdd.slice(6, 8))) / DAY_MS
+  );
 }
 
 /** One summary per customer, in id order. A purchase is a calendar day with at least one line, its values summed. */

@@ -16,9 +16,15 @@ t.test("Rosenbrock's valley from (-1.2, 1)", async (t) => {
 
 t.test('a four-dimensional bowl with its minimum off the origin', async (t) => {
   const centre = [1, -2, 3, 0.5];
-  const result = minimize((x) => x.reduce((sum, value, i) => sum + (i + 1) * (value - centre[i]!) ** 2, 0) + 7, [0, 0, 0, 0]);
+  const result = minimize(
+    (x) => x.reduce((sum, value, i) => sum + (i + 1) * (value - centre[i]!) ** 2, 0) + 7,
+    [0, 0, 0, 0],
+  );
   t.ok(result.converged);
-  t.ok(result.x.every((value, i) => Math.abs(value - centre[i]!) < 1e-7), `argmin ${centre}, got ${result.x}`);
+  t.ok(
+    result.x.every((value, i) => Math.abs(value - centre[i]!) < 1e-7),
+    `argmin ${centre}, got ${result.x}`,
+  );
   t.ok(Math.abs(result.value - 7) < 1e-12);
 });
 

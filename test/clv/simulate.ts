@@ -34,7 +34,13 @@ export function gammaDraw(uniform: () => number, shape: number): number {
  * `cohortDays`, is watched until day `endDay`, buys at a Gamma(r, alpha) rate and drops out after each repeat
  * purchase with a Beta(a, b) probability. Identical summaries are merged into one row with a count.
  */
-export function simulateBgNbd({ r, alpha, a, b }: BgNbdParams, customers: number, seed: number, cohortDays = 84, endDay = 273): BgNbdCustomer[] {
+export function simulateBgNbd(
+  { r, alpha, a, b }: BgNbdParams,
+  customers: number,
+  seed: number,
+  cohortDays = 84,
+  endDay = 273,
+): BgNbdCustomer[] {
   const uniform = seededUniform(seed);
   const rows = new Map<string, BgNbdCustomer>();
   for (let i = 0; i < customers; i++) {

@@ -106,7 +106,7 @@ export async function sharedRun(
     request: {
       dbPath: config.DB_PATH,
       sqlDir: config.SQL_DIR,
-      inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH },
+      inputs: { vouchers: config.DATA_PATH, events: config.EVENTS_PATH },
       options: {},
     },
   });

@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
-import { EventStore } from '../../src/ltv/event-store.js';
+import { EventStore } from '../../src/ltv/store/event-store.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { splitValues } from '../../src/ltv/event-text.js';
 import { appWith, readWarehouse, TODAY } from '../helpers/warehouse.js';
@@ -25,7 +25,7 @@ t.test('ingest, resend, read: the seed events', async (t) => {
   const { app } = await appWith(t, [{}]);
   const post = await app.inject({ method: 'POST', url: '/events', payload: SEED_EVENTS });
   t.equal(post.statusCode, 200, post.body);
-  t.same(post.json(), { accepted: 4, duplicates: 0, rejected: [] });
+  t.same(post.json(), { accepted: 4, duplicates: 0, rejected: [], conflicts: [] });
   t.same((await app.inject({ method: 'GET', url: '/customers/top-ltv' })).json(), [SEED_LTV]);
   const resend = await app.inject({
     method: 'POST',
@@ -33,7 +33,11 @@ t.test('ingest, resend, read: the seed events', async (t) => {
     headers: { 'content-type': 'application/json' },
     payload: JSON.stringify([...SEED_EVENTS].reverse(), null, 2),
   });
-  t.same(resend.json(), { accepted: 0, duplicates: 4, rejected: [] }, 'the same events, in another order and layout');
+  t.same(
+    resend.json(),
+    { accepted: 0, duplicates: 4, rejected: [], conflicts: [] },
+    'the same events, in another order and layout',
+  );
   t.same((await app.inject({ method: 'GET', url: '/customers/top-ltv' })).json(), [SEED_LTV]);
 });
 
@@ -68,6 +72,7 @@ t.test('a single event, NDJSON, and bodies that cannot be read', async (t) => {
     accepted: 1,
     duplicates: 0,
     rejected: [],
+    conflicts: [],
   });
   const ndjson = `${JSON.stringify(SEED_EVENTS[1])}\n{"type": broken\n${JSON.stringify(SEED_EVENTS[3])}\n`;
   const lines = await app.inject({
@@ -120,7 +125,9 @@ t.test('accepted events are on disk before the answer and survive a restart and 
   await app.inject({ method: 'POST', url: '/events', payload: SEED_EVENTS });
   const stored = (
     await Promise.all(
-      (await readdir(config.EVENTS_PATH)).map((name) => readFile(join(config.EVENTS_PATH, name), 'utf8')),
+      (await readdir(config.EVENTS_PATH))
+        .filter((name) => name.endsWith('.ndjson'))
+        .map((name) => readFile(join(config.EVENTS_PATH, name), 'utf8')),
     )
   ).join('');
   t.equal(stored.trim().split('\n').length, 4, 'one line per event in the store');
@@ -139,6 +146,7 @@ t.test('accepted events are on disk before the answer and survive a restart and 
     accepted: 0,
     duplicates: 4,
     rejected: [],
+    conflicts: [],
   });
   t.equal((await restarted.inject({ method: 'POST', url: '/refresh' })).statusCode, 200);
   t.same((await restarted.inject({ method: 'GET', url: '/customers/top-ltv' })).json(), [SEED_LTV], 'after a refresh');
@@ -152,14 +160,14 @@ t.test('accepted events are on disk before the answer and survive a restart and 
 t.test('events stored by another process (npm run ingest) are seen by the next read', async (t) => {
   const { app, config } = await appWith(t, [{}]);
   t.same((await app.inject({ method: 'GET', url: '/customers/top-ltv' })).json(), []);
-  const other = await EventStore.open(config.EVENTS_PATH);
+  const other = await EventStore.open(config.EVENTS_PATH, config.SQL_DIR);
   t.match(await ingest(other, splitValues(JSON.stringify(SEED_EVENTS))), { accepted: 4 });
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the folder watch is asynchronous
   t.same((await app.inject({ method: 'GET', url: '/customers/top-ltv' })).json(), [SEED_LTV]);
   t.same((await app.inject({ method: 'POST', url: '/events', payload: SEED_EVENTS })).json(), {
     accepted: 0,
     duplicates: 4,
     rejected: [],
+    conflicts: [],
   });
 });
 

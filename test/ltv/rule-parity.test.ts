@@ -5,13 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { EventStore } from '../../src/ltv/event-store.js';
+import { EventStore } from '../../src/ltv/store/event-store.js';
 import { checkEvent, identityOf } from '../../src/ltv/events.js';
 import { findOrderConflicts } from '../../src/ltv/order-conflicts.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { topLtvFromFile } from '../../src/ltv/top-ltv.js';
 import { runInMemory } from '../../src/pipeline/in-memory.js';
-import { ltvPipeline } from '../../src/ltv/pipeline.js';
+import { eventsPipeline, ltvPipeline } from '../../src/ltv/pipeline.js';
 import { folderOf } from '../helpers/warehouse.js';
 import { customer, eventFile, image, order, visit } from './fixtures.js';
 
@@ -132,7 +132,7 @@ t.test('ingest and the SQL give every event the same verdict and reason', async 
 
 t.test('every event ingest accepts, the SQL accepts with the same time', async (t) => {
   const dir = join(folderOf(t), 'events');
-  const store = await EventStore.open(dir);
+  const store = await EventStore.open(dir, 'sql');
   const accepted = EVENTS.filter((event) => !('reason' in checkEvent(event)));
   const unique = accepted.map((event, i) => ({ ...(event as object), key: `k${i}` }));
   t.match(
@@ -144,8 +144,8 @@ t.test('every event ingest accepts, the SQL accepts with the same time', async (
   );
   // The run fails on the check stored_events_agree if the SQL rejects a stored event or reads another time.
   const count = await runInMemory(
-    [ltvPipeline],
-    { sqlDir: 'sql', inputs: { ltv: dir } },
+    [eventsPipeline, ltvPipeline],
+    { sqlDir: 'sql', inputs: { events: dir } },
     async (connection) =>
       (
         await connection.runAndReadAll('select count(*)::integer as n from int_events where rejection_reason is null')
@@ -179,12 +179,12 @@ t.test('ingest and the SQL tell versions from facts alike: what each event is a 
   );
   const dir = join(folderOf(t), 'events');
   await ingest(
-    await EventStore.open(dir),
+    await EventStore.open(dir, 'sql'),
     events.map((value, index) => ({ index, value })),
   );
   const rows = await runInMemory(
-    [ltvPipeline],
-    { sqlDir: 'sql', inputs: { ltv: dir } },
+    [eventsPipeline, ltvPipeline],
+    { sqlDir: 'sql', inputs: { events: dir } },
     async (connection) =>
       (await connection.runAndReadAll('select count(*)::integer as n from latest_events')).getRowObjects()[0]?.n,
   );

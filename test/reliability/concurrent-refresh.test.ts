@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import t from 'tap';
-import { lockRefresh } from '../../src/warehouse/refresh-lock.js';
+import { lockRefresh } from '../../src/warehouse/file-lock.js';
 import { request, startServer } from '../helpers/server-process.js';
 import { fixtureDir, readWarehouse } from '../helpers/warehouse.js';
 import type { Config } from '../../src/config.js';
@@ -50,7 +50,7 @@ t.test('five refreshes at once over HTTP: one runs, four get 409, one run is rec
 
 /** Another process (as `npm run refresh` would) taking the warehouse's refresh lock and holding it until killed. */
 const HOLDER = `
-import { lockRefresh } from './dist/warehouse/refresh-lock.js';
+import { lockRefresh } from './dist/warehouse/file-lock.js';
 await lockRefresh(process.env.DB_PATH);
 console.log('locked');
 setInterval(() => undefined, 60_000);

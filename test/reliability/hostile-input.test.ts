@@ -121,7 +121,7 @@ t.test('hostile bodies on every endpoint: no 5xx, no crash, flat memory, the sam
   const stored = await request(server.url, 'POST', '/events', EXISTING_EVENTS);
   t.same(
     stored.body,
-    { accepted: EXISTING_EVENTS.length, duplicates: 0, rejected: [] },
+    { accepted: EXISTING_EVENTS.length, duplicates: 0, rejected: [], conflicts: [] },
     'the existing customers are stored',
   );
   const before = await goodAnswers(server.url);

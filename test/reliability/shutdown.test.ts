@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import t from 'tap';
-import { lockPathFor } from '../../src/warehouse/refresh-lock.js';
+import { lockPathFor } from '../../src/warehouse/file-lock.js';
 import { request, startServer } from '../helpers/server-process.js';
 import { fixtureDir } from '../helpers/warehouse.js';
 import { customer } from '../ltv/fixtures.js';

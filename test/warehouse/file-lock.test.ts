@@ -7,12 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { isAlive } from '../../src/process-alive.js';
-import { lockRefresh } from '../../src/warehouse/refresh-lock.js';
+import { lockRefresh } from '../../src/warehouse/file-lock.js';
 import { folderOf } from '../helpers/warehouse.js';
 
 /** A process that tries to take the lock, holds it for `holdMs` if it got it, and prints what happened. */
 const TAKER = `
-import { lockRefresh } from './dist/warehouse/refresh-lock.js';
+import { lockRefresh } from './dist/warehouse/file-lock.js';
 const start = Date.now();
 try {
   const release = await lockRefresh(process.env.DB_PATH);
@@ -69,7 +69,7 @@ t.test(
       [
         '--input-type=module',
         '-e',
-        `import { lockRefresh } from './dist/warehouse/refresh-lock.js'; await lockRefresh(process.env.DB_PATH); console.log('locked'); setInterval(() => {}, 1000);`,
+        `import { lockRefresh } from './dist/warehouse/file-lock.js'; await lockRefresh(process.env.DB_PATH); console.log('locked'); setInterval(() => {}, 1000);`,
       ],
       {
         env: { ...process.env, DB_PATH: dbPath },

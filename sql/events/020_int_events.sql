@@ -117,6 +117,7 @@ final as (
     select
         event_index,
         source_file,
+        batch,
         event_id,
         received_at,
         stored_event_at,

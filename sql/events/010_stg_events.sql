@@ -24,6 +24,7 @@ final as (
     select
         event_index::bigint             as event_index,
         source_file::varchar            as source_file,
+        batch::varchar                  as batch,
         event_id::varchar               as event_id,
         received_at::timestamptz        as received_at,
         stored_event_at::timestamptz    as stored_event_at,

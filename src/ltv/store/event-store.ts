@@ -1,0 +1,183 @@
+// The event store as one process keeps it: it appends acknowledged batches (durable before they are
+// acknowledged, identical events stored once), keeps the lifetime value state up to date batch by batch,
+// follows what other processes add (npm run ingest, another server), and compacts. Loads DuckDB (to restore
+// the state from the compacted store, and to compact): runs in the store worker or a command, never the server.
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../errors.js';
+import { isAlive } from '../../process-alive.js';
+import { withDatabase } from '../../warehouse/database.js';
+import { readBatchFile, TEMP_SUFFIX, writeBatchFile } from './batch-file.js';
+import { compactStore, type Compaction } from './compaction.js';
+import { batchFiles, compactedFiles } from './layout.js';
+import { LtvState, type OrderConflict } from './ltv-state.js';
+import { loadCompacted } from './state-loader.js';
+import { parseStoredLine } from './stored-event.js';
+import { attachStoreFiles } from './store-input.js';
+
+/** One accepted event as ingest hands it over: its id (a hash of its JSON as parsed) and its stored line. */
+export interface StoredEvent {
+  id: string;
+  line: string;
+}
+
+export interface CommitResult {
+  accepted: number;
+  duplicates: number;
+  /** Order ids that NEW orders of different customers share, among this batch's new orders. */
+  conflicts: OrderConflict[];
+}
+
+interface Pending {
+  events: StoredEvent[];
+  resolve: (result: CommitResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export class EventStore {
+  readonly state = new LtvState();
+  /** Batch files whose events the state holds (written here, read from another process, or compacted). */
+  readonly #applied = new Set<string>();
+  readonly #compacted = new Set<string>();
+  readonly #queue: Pending[] = [];
+  #writing = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly sqlDir: string,
+  ) {}
+
+  /** Opens (creating) the store, removes what dead writers left, and restores the state from every event in it. */
+  static async open(dir: string, sqlDir: string): Promise<EventStore> {
+    const store = new EventStore(dir, sqlDir);
+    try {
+      await mkdir(dir, { recursive: true });
+      await removeLeftovers(dir);
+    } catch (error) {
+      throw new AppError(
+        500,
+        'EVENT_STORE_UNAVAILABLE',
+        `cannot open the event store ${dir}: ${(error as Error).message}`,
+        true,
+        { cause: error },
+      );
+    }
+    await store.#loadCompacted();
+    await store.catchUp();
+    return store;
+  }
+
+  /** Applies what the state does not hold yet: new parquet (another process compacted) and new batch files. */
+  async catchUp(): Promise<void> {
+    const parquet = (await compactedFiles(this.dir)).filter((file) => !this.#compacted.has(file));
+    if (parquet.length > 0) await this.#loadCompacted(parquet);
+    for (const name of await batchFiles(this.dir)) {
+      if (this.#applied.has(name)) continue;
+      const events = await readBatchFile(this.dir, name);
+      // Gone: compacted meanwhile, its events now in parquet that the next catch-up reads.
+      if (!events) continue;
+      for (const event of events) this.state.apply(event);
+      this.#applied.add(name);
+    }
+  }
+
+  /**
+   * Appends the events that are not stored yet, durably, before it resolves. Concurrent commits are written
+   * together (one file, one flush); a failed write rejects them all and stores none of them.
+   */
+  commit(events: StoredEvent[]): Promise<CommitResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ events, resolve, reject });
+      void this.#drain();
+    });
+  }
+
+  /** Compacts the batch files into parquet (see compaction.ts), then records what it compacted. */
+  async compact(maxBatches?: number): Promise<Compaction | undefined> {
+    await this.#idle();
+    const result = await compactStore(this.dir, this.sqlDir, maxBatches);
+    for (const file of result?.files ?? []) this.#compacted.add(file);
+    return result;
+  }
+
+  /** Uncompacted batch files, for the decision to compact. */
+  async pendingBatches(): Promise<number> {
+    return (await batchFiles(this.dir)).length;
+  }
+
+  async #idle(): Promise<void> {
+    while (this.#writing || this.#queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async #loadCompacted(only?: string[]): Promise<void> {
+    const files = only ?? (await compactedFiles(this.dir));
+    if (files.length === 0) return;
+    const batches = await withDatabase(':memory:', {}, async (connection) => {
+      await attachStoreFiles(connection, { batches: [], parquet: files.map((file) => join(this.dir, file)) });
+      return loadCompacted(connection, this.sqlDir, this.state);
+    });
+    for (const file of files) this.#compacted.add(file);
+    for (const batch of batches) this.#applied.add(batch);
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#writing) return;
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) await this.#write(this.#queue.splice(0));
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #write(group: Pending[]): Promise<void> {
+    try {
+      await this.catchUp();
+      const fresh = new Map<string, string>();
+      const counts = group.map(({ events }) => {
+        let accepted = 0;
+        for (const { id, line } of events) {
+          if (fresh.has(id) || this.state.has(id)) continue;
+          fresh.set(id, line);
+          accepted++;
+        }
+        return { accepted, duplicates: events.length - accepted };
+      });
+      const newOrders = new Map<string, string>();
+      if (fresh.size > 0) {
+        const name = await writeBatchFile(this.dir, [...fresh.values()]);
+        for (const [id, line] of fresh) {
+          const event = parseStoredLine(line)!;
+          this.state.apply(event);
+          if (event.type === 'ORDER' && event.verb === 'NEW') newOrders.set(id, event.key);
+        }
+        this.#applied.add(name);
+      }
+      // Each commit hears of the conflicts among the new orders it stored itself.
+      for (const [i, pending] of group.entries()) {
+        const orders = pending.events.flatMap((event) => (newOrders.has(event.id) ? [newOrders.get(event.id)!] : []));
+        pending.resolve({ ...counts[i]!, conflicts: orders.length > 0 ? this.state.conflicts(orders) : [] });
+        for (const event of pending.events) newOrders.delete(event.id);
+      }
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+    }
+  }
+}
+
+/** Removes what dead writers left: batch files they never renamed into place, and their readers' links. */
+async function removeLeftovers(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const pid = Number(/-(\d+)-\d+\.ndjson\.tmp$/.exec(name)?.[1]);
+    if (name.endsWith(TEMP_SUFFIX) && !isAlive(pid)) await rm(join(dir, name), { force: true });
+  }
+  let readers: string[] = [];
+  try {
+    readers = await readdir(join(dir, '.readers'));
+  } catch {
+    return;
+  }
+  for (const name of readers) {
+    if (!isAlive(Number(name.split('-')[0]))) await rm(join(dir, '.readers', name), { recursive: true, force: true });
+  }
+}

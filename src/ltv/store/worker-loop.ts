@@ -1,0 +1,69 @@
+// The store worker's request loop: one long-lived process per server that owns its view of the event
+// store (src/store-worker.ts starts it). Commits, reads and compactions arrive over IPC with an id and are
+// answered with it; reads first take in what other processes added. A server that goes away ends it.
+import type { CustomerLtv } from '../customer-ltv.js';
+import { AppError } from '../../errors.js';
+import type { Compaction } from './compaction.js';
+import { EventStore, type CommitResult, type StoredEvent } from './event-store.js';
+
+export type StoreRequest =
+  { kind: 'commit'; events: StoredEvent[] } | { kind: 'top'; limit: number } | { kind: 'compact' };
+
+export interface StoreResults {
+  commit: CommitResult;
+  top: CustomerLtv[];
+  compact: Compaction | null;
+}
+
+export type StoreMessage = { id: number; request: StoreRequest };
+export type StoreReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { statusCode: number; code: string; message: string } };
+
+export interface StoreWorkerOptions {
+  dir: string;
+  sqlDir: string;
+  /** Compact once this many batch files wait (0: only when asked). */
+  compactBatches: number;
+}
+
+export function serveStore(options: StoreWorkerOptions): void {
+  const opened = EventStore.open(options.dir, options.sqlDir);
+  let compacting: Promise<unknown> | undefined;
+  const compactSoon = async (store: EventStore) => {
+    if (compacting || options.compactBatches === 0 || (await store.pendingBatches()) < options.compactBatches) return;
+    compacting = store.compact().finally(() => (compacting = undefined));
+    compacting.catch((error: unknown) => process.stderr.write(`compaction failed: ${(error as Error).message}\n`));
+  };
+
+  const handle = async (request: StoreRequest): Promise<unknown> => {
+    const store = await opened;
+    if (request.kind === 'commit') {
+      const result = await store.commit(request.events);
+      void compactSoon(store);
+      return result;
+    }
+    if (request.kind === 'top') {
+      await store.catchUp();
+      return store.state.top(request.limit);
+    }
+    await compacting?.catch(() => undefined);
+    return (await store.compact()) ?? null;
+  };
+
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (message: StoreMessage) => {
+    handle(message.request).then(
+      (result) => process.send?.({ id: message.id, ok: true, result } satisfies StoreReply),
+      (error: unknown) => {
+        const failure =
+          error instanceof AppError ? error : new AppError(500, 'EVENT_STORE_FAILED', (error as Error).message, true);
+        process.send?.({
+          id: message.id,
+          ok: false,
+          error: { statusCode: failure.statusCode, code: failure.code, message: failure.message },
+        } satisfies StoreReply);
+      },
+    );
+  });
+}
