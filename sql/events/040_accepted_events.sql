@@ -34,7 +34,7 @@ final as (
         key::varchar,
         customer_id::varchar,
         last_name::varchar,
-        (amount_cents / 100)::decimal(18, 2),
+        (amount_cents::decimal(18, 0) * 0.01)::decimal(18, 2),
         source_file::varchar
     from compacted
 )

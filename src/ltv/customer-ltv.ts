@@ -32,3 +32,12 @@ export const LTV_FIGURES = {
   customers: Type.Integer(),
   order_conflicts: Type.Integer({ description: 'order ids shared by the NEW orders of different customers' }),
 };
+
+/**
+ * Cents as dollars, through the exact decimal text (as DuckDB writes a decimal): the nearest double, the
+ * same whether the amount comes from the SQL or from the incremental state, even past 2^53 cents.
+ */
+export function dollars(cents: bigint): number {
+  const whole = cents / 100n;
+  return Number(`${whole}.${String(cents - whole * 100n).padStart(2, '0')}`);
+}

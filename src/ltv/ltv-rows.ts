@@ -4,16 +4,29 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../warehouse/database.js';
 import type { CustomerLtv } from './customer-ltv.js';
 
+type Row = Omit<CustomerLtv, 'ltv' | 'revenue' | 'revenue_per_visit'> & {
+  ltv: string;
+  revenue: string;
+  revenue_per_visit: string | null;
+};
+
 /** The top `limit` customers, highest LTV first; equal LTVs in customer_id order, so the list is stable. */
-export function readTopLtv(connection: DuckDBConnection, limit: number): Promise<CustomerLtv[]> {
-  return queryRows<CustomerLtv>(
+export async function readTopLtv(connection: DuckDBConnection, limit: number): Promise<CustomerLtv[]> {
+  // Amounts leave DuckDB as their exact decimal text, so every path turns them into numbers the same way.
+  const rows = await queryRows<Row>(
     connection,
     `select
-         customer_id, last_name, ltv::double as ltv, revenue::double as revenue, visits,
-         revenue_per_visit::double as revenue_per_visit, round(visits_per_week, 4) as visits_per_week
+         customer_id, last_name, ltv::varchar as ltv, revenue::varchar as revenue, visits,
+         revenue_per_visit::varchar as revenue_per_visit, round(visits_per_week, 4) as visits_per_week
      from customer_ltv
      order by customer_ltv.ltv desc, customer_id
      limit $limit::bigint`,
     { limit },
   );
+  return rows.map((row) => ({
+    ...row,
+    ltv: Number(row.ltv),
+    revenue: Number(row.revenue),
+    revenue_per_visit: row.revenue_per_visit === null ? null : Number(row.revenue_per_visit),
+  }));
 }

@@ -78,5 +78,9 @@ t.test("data/sample-events.ndjson, the README's NDJSON example, holds only event
     headers: { 'content-type': 'application/x-ndjson' },
     payload: await readFile('data/sample-events.ndjson'),
   });
-  t.same(posted.json(), { accepted: values.length, duplicates: 0, rejected: [], conflicts: [] }, 'as the README posts it');
+  t.same(
+    posted.json(),
+    { accepted: values.length, duplicates: 0, rejected: [], conflicts: [] },
+    'as the README posts it',
+  );
 });

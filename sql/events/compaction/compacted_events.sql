@@ -20,7 +20,7 @@ final as (
         judged.verb::varchar                      as verb,
         judged.event_key::varchar                 as key,
         judged.customer_id::varchar               as customer_id,
-        (judged.order_amount * 100)::bigint       as amount_cents,
+        (judged.order_amount::decimal(38, 2) * 100)::bigint as amount_cents,
         judged.last_name::varchar                 as last_name,
         stored.event::varchar                     as event,
         judged.batch::varchar                     as batch,

@@ -2,7 +2,7 @@
 // customer's revenue, visits and last name, the conflicting order ids, and the data set's timeframe.
 // The rules are sql/ltv's (docs/ltv-events.md), restated for one event at a time; property tests hold
 // the two to the same answers. Applying an event twice changes nothing. No I/O, no DuckDB.
-import { MAX_TOP, type CustomerLtv } from '../customer-ltv.js';
+import { dollars, MAX_TOP, type CustomerLtv } from '../customer-ltv.js';
 import { FingerprintSet, fingerprint } from './fingerprints.js';
 import { compareText } from './text-order.js';
 import { compareVersions, type Version } from './versions.js';
@@ -159,11 +159,11 @@ export class LtvState {
     return chosen.map(({ customer, ltv }) => ({
       customer_id: customer.id,
       last_name: customer.version?.lastName ?? null,
-      ltv: Number(ltv) / 100,
-      revenue: Number(customer.revenue) / 100,
+      ltv: dollars(ltv),
+      revenue: dollars(customer.revenue),
       visits: customer.visits,
       revenue_per_visit:
-        customer.visits > 0 ? Number(roundedDivision(customer.revenue, BigInt(customer.visits))) / 100 : null,
+        customer.visits > 0 ? dollars(roundedDivision(customer.revenue, BigInt(customer.visits))) : null,
       visits_per_week: Math.round((customer.visits / frame.weeks) * 1e4) / 1e4,
     }));
   }
