@@ -24,6 +24,22 @@ const IngestResponse = Type.Object({
   }),
 });
 
+const CompactResponse = Type.Object({
+  compaction: Type.Union(
+    [
+      Type.Object({
+        id: Type.String(),
+        batches: Type.Integer({ description: 'batch files compacted (and removed)' }),
+        events: Type.Integer({ description: 'events written to parquet' }),
+        files: Type.Array(Type.String(), { description: 'the parquet files written, under the store' }),
+        ms: Type.Integer(),
+      }),
+      Type.Null(),
+    ],
+    { description: 'null when there was nothing to compact' },
+  ),
+});
+
 /**
  * The body's events, each with its index. A JSON body is parsed whole (one event or an array of them);
  * an array that is not valid JSON as a whole is split so its readable events still count. NDJSON is split by line.
@@ -83,6 +99,19 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
       }
       return ingest(store, request.body as RawValue[]);
     },
+  );
+
+  app.post(
+    '/events/compact',
+    {
+      onRequest: adminOnly,
+      schema: {
+        description:
+          'Compacts the batch files of the event store into parquet now (the store also does it on its own once EVENTS_COMPACT_BATCHES batch files wait).',
+        response: { 200: CompactResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+    },
+    async () => ({ compaction: await store.compact() }),
   );
 
   app.get(
