@@ -17,19 +17,12 @@ with events as (
     select * from accepted_events
 ),
 
-identified as (
-    select
-        *,
-        event_type in ('SITE_VISIT', 'IMAGE') as is_fact
-    from events
-),
-
-versions as (
+-- Versions of an entity: the latest wins (the struct orders them: event_at, then UPDATE, then amount,
+-- customer_id and last_name).
+entities as (
     select
         event_type,
         event_key,
-        case when is_fact then customer_id end as fact_customer_id,
-        case when is_fact then event_at end as fact_event_at,
         arg_max(
             {'verb': verb, 'event_at': event_at, 'customer_id': customer_id, 'last_name': last_name, 'order_amount': order_amount},
             {'event_at': event_at, 'is_update': verb = 'UPDATE', 'order_amount': order_amount, 'customer_id': customer_id, 'last_name': last_name}
@@ -37,8 +30,30 @@ versions as (
         min(event_at) as first_event_at,
         max(event_at) as last_event_at,
         count(*) as versions
-    from identified
-    group by event_type, event_key, fact_customer_id, fact_event_at
+    from events
+    where event_type in ('CUSTOMER', 'ORDER')
+    group by event_type, event_key
+),
+
+-- Facts: one row per type, customer, key and time; its copies (resends) counted. Grouped apart from the
+-- entities, without their struct ordering: facts are most of the events.
+facts as (
+    select
+        event_type,
+        event_key,
+        {'verb': any_value(verb), 'event_at': event_at, 'customer_id': customer_id, 'last_name': null::varchar, 'order_amount': null::decimal(18, 2)} as latest,
+        event_at as first_event_at,
+        event_at as last_event_at,
+        count(*) as versions
+    from events
+    where event_type in ('SITE_VISIT', 'IMAGE')
+    group by event_type, event_key, customer_id, event_at
+),
+
+versions as (
+    select * from entities
+    union all
+    select * from facts
 ),
 
 final as (
