@@ -1,20 +1,24 @@
 // `npm run bench`: the figures the README quotes, rerunnable on any machine. Prints a report and
 // writes it to bench/results.md. Not a test: it asserts nothing, it measures.
-// `--only pipeline|serving|events|startup` runs one part and writes nothing.
+// `--only pipeline|serving|events|store|follow|startup` runs one part and writes nothing.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { eventsSection } from './events.js';
+import { followSection } from './follow.js';
 import { describeMachine } from './machine.js';
 import { pipelineSection } from './pipeline.js';
 import { seconds, type Say } from './report.js';
 import { servingSection } from './serving.js';
 import { startupSection } from './startup.js';
+import { storeSection } from './store.js';
 
 const PARTS: Record<string, (config: Config, say: Say) => Promise<void>> = {
   pipeline: pipelineSection,
   serving: servingSection,
   events: eventsSection,
+  store: storeSection,
+  follow: followSection,
   startup: startupSection,
 };
 

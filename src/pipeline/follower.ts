@@ -4,6 +4,8 @@
 // are not), has a worker read the file, and hands what it read to the refresher. It never opens DuckDB.
 import type { FastifyBaseLogger } from 'fastify';
 import { fileSignature } from '../warehouse/files.js';
+import { readServed } from '../warehouse/served-file.js';
+import type { Loaded } from './refresh.js';
 import type { ReadResult } from './worker-main.js';
 
 /** The file at DB_PATH as this server last saw it. */
@@ -24,9 +26,12 @@ export interface FollowerOptions {
   /** The signature of the file being served, so a change made by this process is not read again. */
   servedSignature: () => string | undefined;
   /** Serves what was read, unless something newer was served since `generation`. */
-  accept: (read: ReadResult, generation: number) => void;
+  accept: (read: Loaded, generation: number) => void;
   generation: () => number;
 }
+
+/** How long a new file may go without its refresh's served file before a worker reads the file itself. */
+const SERVED_FILE_WAIT_MS = 1_000;
 
 /** A file that could not be read is tried again when it changes, or after this long (a writer's lock may go). */
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -36,6 +41,8 @@ export class WarehouseFollower {
   #timer: NodeJS.Timeout | undefined;
   #reading = false;
   #failed: { signature: string; retryAt: number; failures: number } | undefined;
+  /** When the file now in place was first seen. */
+  #changed: { signature: string; at: number } | undefined;
 
   constructor(private readonly options: FollowerOptions) {}
 
@@ -62,8 +69,18 @@ export class WarehouseFollower {
     const signature = await fileSignature(this.options.dbPath);
     if (signature === undefined || signature === this.options.servedSignature()) return;
     if (this.#failed?.signature === signature && Date.now() < this.#failed.retryAt) return;
-    this.#reading = true;
     const generation = this.options.generation();
+    // A refresh writes what its file serves beside it right after the rename (served-file.ts): no worker needed.
+    const served = await readServed(this.options.dbPath, signature);
+    if (served) {
+      this.saw(served.summary.run_id);
+      this.options.accept(served, generation);
+      return;
+    }
+    // A file without it was put in place by hand, or its refresh is about to write it: give it a moment.
+    if (this.#changed?.signature !== signature) this.#changed = { signature, at: Date.now() };
+    if (Date.now() - this.#changed.at < SERVED_FILE_WAIT_MS) return;
+    this.#reading = true;
     try {
       const read = await this.options.read();
       this.saw(read.summary.run_id);

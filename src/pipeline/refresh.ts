@@ -11,6 +11,7 @@ import { withDatabase } from '../warehouse/database.js';
 import { buildPathFor, discardBuild, fileSignature, promoteBuild, removeBuilds } from '../warehouse/files.js';
 import { lockRefresh } from '../warehouse/file-lock.js';
 import { appendRun, runLogPath } from '../warehouse/run-log.js';
+import { writeServed } from '../warehouse/served-file.js';
 import type { FeatureRun, PipelineFeature } from './feature.js';
 import { recordRun, runFigures } from './run-record.js';
 import type { RunSummary } from './run-summary.js';
@@ -155,8 +156,12 @@ export async function refresh(features: readonly PipelineFeature[], request: Ref
     await promoteBuild(buildPath, request.dbPath);
     // Still holding the lock: no other refresh can have replaced the file since the rename.
     const signature = await fileSignature(request.dbPath);
+    const served = { ...loaded, signature };
+    // For the servers that follow the warehouse; without it they read the file with a worker, so a failure
+    // to write it changes nothing else.
+    await writeServed(request.dbPath, served).catch(() => undefined);
     await appendRun(request.dbPath, loaded.summary);
-    return { ...loaded, signature };
+    return served;
   } catch (error) {
     await discardBuild(buildPath).catch(() => undefined);
     const failure = asDiskError(request.dbPath, error);
