@@ -4,6 +4,12 @@
 -- country_names (missing_country, the country's spelling), total_orders_values (frequency_exclusion)
 -- and last_order_times. Reads nothing.
 
+-- row_hash(...): the hash of a row's six columns as they arrived, the same in every step that tells copies
+-- apart (duplicate_row_hashes, int_voucher_assignment_rows, voucher_assignment_counts): rows with equal
+-- hashes are compared by their columns, so a collision never merges two different rows.
+create or replace macro row_hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount) as
+    hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount);
+
 -- utc_timestamp(text): timestamp and last_order_ts are read as timestamps with their UTC offset; text
 -- without an offset is UTC (the runner sets TimeZone = 'UTC'); text that is not a timestamp is null.
 create or replace macro utc_timestamp(text) as try_cast(text as timestamptz);

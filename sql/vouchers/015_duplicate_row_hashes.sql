@@ -10,7 +10,7 @@ with staged as (
 ),
 
 hashed as (
-    select hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount) as row_hash
+    select row_hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount) as row_hash
     from staged
 ),
 

@@ -16,7 +16,7 @@ with staged as (
 timed as (
     select
         staged.*,
-        hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount)
+        row_hash(assigned_at_text, country_text, last_order_text, first_order_at, total_orders_text, voucher_amount)
             in (select row_hash from duplicate_row_hashes) as may_have_copies,
         utc_timestamp(assigned_at_text)                    as assigned_at,
         last_order_times.last_order_at

@@ -2,6 +2,8 @@
 // shape, and the pipeline gives the answers worked out independently in the generator's header.
 import { join, resolve } from 'node:path';
 import t from 'tap';
+import type { Config } from '../../src/config.js';
+import type { RunSummary } from '../../src/pipeline/run-summary.js';
 import { generateVoucherSample } from '../../src/samples/vouchers.js';
 import { queryRows, sqlString, withDatabase } from '../../src/warehouse/database.js';
 import { folderOf, readWarehouse, refresherFor, segmentVouchers, testConfig } from '../helpers/warehouse.js';
@@ -32,9 +34,19 @@ t.test('the committed sample is what the generator writes', async (t) => {
   t.same(difference, { only_fresh: 0, only_shipped: 0 }, 'run npm run generate-sample and commit data/ if this fails');
 });
 
+/** One warehouse of the sample for the tests below, built when the first of them asks for it. */
+let sampleWarehouse: Promise<{ config: Config; summary: RunSummary }> | undefined;
+const sample = () => {
+  sampleWarehouse ??= (async () => {
+    // In the file's own folder, which outlives each test.
+    const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED });
+    return { config, summary: await refresherFor(config).refresh() };
+  })();
+  return sampleWarehouse;
+};
+
 t.test('the pipeline gives the independently worked-out answers on the sample', async (t) => {
-  const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED });
-  const summary = await refresherFor(config).refresh();
+  const { config, summary } = await sample();
   t.match(summary, { rows_read: 511_427, rejected_by_rule: { missing_voucher_amount: 29_567, duplicate_row: 12 } });
   t.match(summary.excluded_by_rule, { total_orders_missing: Number, last_order_after_timestamp: Number });
 
@@ -55,4 +67,48 @@ t.test('the pipeline gives the independently worked-out answers on the sample', 
     ];
   }
   t.same(actual, EXPECTED);
+});
+
+// The marts the API reads (segment_vouchers, data_quality) come from the counts of the input
+// (voucher_assignment_counts); the views people read (rejected_rows, int_voucher_assignments,
+// clean_voucher_assignments) come from every row. Both apply the same macros; this ties their results
+// together on the sample, so the two branches of the lineage cannot drift apart unnoticed.
+t.test('the views people read and the marts the API reads agree on the sample', async (t) => {
+  const { config } = await sample();
+  const disagreements = await readWarehouse(
+    config.DB_PATH,
+    `with by_views as (
+         select reason as rule, 'rejected' as effect, sum(input_rows) as rows from rejected_rows group by all
+         union all
+         select frequency_exclusion, 'not counted toward frequent_segment', sum(copies)
+         from int_voucher_assignments where is_kept and frequency_exclusion is not null group by all
+         union all
+         select recency_exclusion, 'not counted toward recency_segment', sum(copies)
+         from int_voucher_assignments where is_kept and recency_exclusion is not null group by all
+     ),
+     amounts as (
+         select clean.country_key, definitions.segment_name, definitions.segment_variant, clean.voucher_amount, count(*) as uses
+         from clean_voucher_assignments as clean
+         join segment_definitions as definitions
+             on (definitions.measure = 'total_orders' and clean.total_orders between definitions.lower_bound and coalesce(definitions.upper_bound, 2147483647))
+             or (definitions.measure = 'days_since_last_order' and clean.days_since_last_order between definitions.lower_bound and coalesce(definitions.upper_bound, 2147483647))
+         group by all
+     ),
+     modes as (
+         select country_key, segment_name, segment_variant, arg_min(voucher_amount, (-uses, voucher_amount)) as voucher_amount
+         from amounts group by all
+     )
+     (select 'quality' as what, rule, effect, rows::bigint as rows, null as variant from by_views
+      except select 'quality', rule, effect, rows::bigint, null from data_quality)
+     union all
+     (select 'quality', rule, effect, rows::bigint, null from data_quality
+      except select 'quality', rule, effect, rows::bigint, null from by_views)
+     union all
+     (select 'answer', country_key, segment_name, voucher_amount::bigint, segment_variant from modes
+      except select 'answer', country_key, segment_name, voucher_amount::bigint, segment_variant from segment_vouchers)
+     union all
+     (select 'answer', country_key, segment_name, voucher_amount::bigint, segment_variant from segment_vouchers
+      except select 'answer', country_key, segment_name, voucher_amount::bigint, segment_variant from modes)`,
+  );
+  t.same(disagreements, []);
 });
