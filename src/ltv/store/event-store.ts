@@ -41,6 +41,9 @@ export class EventStore {
   readonly #compacted = new Set<string>();
   readonly #queue: Pending[] = [];
   #writing = false;
+  /** Compactions run one after the other (the file lock keeps other processes out, not this one). */
+  #compactions: Promise<unknown> = Promise.resolve();
+  #compacting = false;
 
   private constructor(
     readonly dir: string,
@@ -69,7 +72,10 @@ export class EventStore {
 
   /** Applies what the state does not hold yet: new parquet (another process compacted) and new batch files. */
   async catchUp(): Promise<void> {
-    const parquet = (await compactedFiles(this.dir)).filter((file) => !this.#compacted.has(file));
+    // While this process compacts, the parquet it is writing holds events the state has already.
+    const parquet = this.#compacting
+      ? []
+      : (await compactedFiles(this.dir)).filter((file) => !this.#compacted.has(file));
     if (parquet.length > 0) await this.#loadCompacted(parquet);
     for (const name of await batchFiles(this.dir)) {
       if (this.#applied.has(name)) continue;
@@ -92,21 +98,31 @@ export class EventStore {
     });
   }
 
-  /** Compacts the batch files into parquet (see compaction.ts), then records what it compacted. */
-  async compact(maxBatches?: number): Promise<Compaction | undefined> {
-    await this.#idle();
-    const result = await compactStore(this.dir, this.sqlDir, maxBatches);
-    for (const file of result?.files ?? []) this.#compacted.add(file);
-    return result;
+  /** Compacts the batch files into parquet (see compaction.ts), after any compaction already running. */
+  compact(maxBatches?: number): Promise<Compaction | undefined> {
+    const next = this.#compactions.then(async () => {
+      await this.catchUp();
+      this.#compacting = true;
+      try {
+        const result = await compactStore(this.dir, this.sqlDir, maxBatches);
+        for (const file of result?.files ?? []) this.#compacted.add(file);
+        return result;
+      } finally {
+        this.#compacting = false;
+      }
+    });
+    this.#compactions = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Whether a compaction is running or waiting in this process. */
+  get compacting(): boolean {
+    return this.#compacting;
   }
 
   /** Uncompacted batch files, for the decision to compact. */
   async pendingBatches(): Promise<number> {
     return (await batchFiles(this.dir)).length;
-  }
-
-  async #idle(): Promise<void> {
-    while (this.#writing || this.#queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   async #loadCompacted(only?: string[]): Promise<void> {

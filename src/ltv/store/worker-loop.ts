@@ -29,11 +29,18 @@ export interface StoreWorkerOptions {
 
 export function serveStore(options: StoreWorkerOptions): void {
   const opened = EventStore.open(options.dir, options.sqlDir);
-  let compacting: Promise<unknown> | undefined;
+  let scheduled = false;
+  /** Starts a compaction when enough batch files wait; one decision at a time (set before the first await). */
   const compactSoon = async (store: EventStore) => {
-    if (compacting || options.compactBatches === 0 || (await store.pendingBatches()) < options.compactBatches) return;
-    compacting = store.compact().finally(() => (compacting = undefined));
-    compacting.catch((error: unknown) => process.stderr.write(`compaction failed: ${(error as Error).message}\n`));
+    if (scheduled || options.compactBatches === 0) return;
+    scheduled = true;
+    try {
+      if ((await store.pendingBatches()) >= options.compactBatches) await store.compact();
+    } catch (error) {
+      process.stderr.write(`compaction failed: ${(error as Error).message}\n`);
+    } finally {
+      scheduled = false;
+    }
   };
 
   const handle = async (request: StoreRequest): Promise<unknown> => {
@@ -47,7 +54,6 @@ export function serveStore(options: StoreWorkerOptions): void {
       await store.catchUp();
       return store.state.top(request.limit);
     }
-    await compacting?.catch(() => undefined);
     return (await store.compact()) ?? null;
   };
 

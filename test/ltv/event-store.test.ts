@@ -1,0 +1,44 @@
+// The event store under concurrency in one process: compactions asked for together, and commits while
+// they run, leave every acknowledged event in the store exactly once, and the state answering as the SQL.
+import { join } from 'node:path';
+import t from 'tap';
+import { ingest } from '../../src/ltv/ingest.js';
+import { topLtv } from '../../src/ltv/pipeline.js';
+import { EventStore } from '../../src/ltv/store/event-store.js';
+import { snapshotStore, attachStoreFiles } from '../../src/ltv/store/store-input.js';
+import { queryRows, withDatabase } from '../../src/warehouse/database.js';
+import { folderOf } from '../helpers/warehouse.js';
+import { order, visit } from './fixtures.js';
+
+const batch = (n: number) =>
+  Array.from({ length: 10 }, (_, i) => {
+    const at = `2017-0${(i % 3) + 1}-0${(n % 9) + 1}T10:00:00.000Z`;
+    return i % 2 === 0 ? order(`o${n}-${i}`, `c${i % 4}`, at, `${n + i}.00 USD`) : visit(`p${i}`, `c${i % 4}`, at);
+  }).map((value, index) => ({ index, value }));
+
+t.test('compactions asked for together, and commits meanwhile, keep every event once', async (t) => {
+  const dir = join(folderOf(t), 'events');
+  const store = await EventStore.open(dir, 'sql');
+  let accepted = 0;
+  for (let n = 0; n < 20; n++) accepted += (await ingest(store, batch(n))).accepted;
+  const work: Promise<unknown>[] = [store.compact(), store.compact(), store.compact()];
+  for (let n = 20; n < 30; n++) work.push(ingest(store, batch(n)).then((result) => (accepted += result.accepted)));
+  work.push(store.compact());
+  await Promise.all(work);
+  const snapshot = await snapshotStore(dir);
+  const [counts] = await withDatabase(':memory:', {}, async (connection) => {
+    await attachStoreFiles(connection, snapshot);
+    return queryRows<{ compacted: number; distinct_compacted: number; waiting: number }>(
+      connection,
+      `select
+           (select count(*) from compacted_events)::integer as compacted,
+           (select count(distinct event_id) from compacted_events)::integer as distinct_compacted,
+           (select count(*) from raw_events)::integer as waiting`,
+    );
+  });
+  await snapshot.release();
+  t.equal(counts?.compacted, counts?.distinct_compacted, 'no event was compacted twice');
+  t.equal(counts!.compacted + counts!.waiting, accepted, 'every acknowledged event is in the store once');
+  t.ok(counts!.compacted > 0, 'compactions ran');
+  t.same(store.state.top(100), (await topLtv({ store: dir }, 100, 'sql')).customers, 'the state answers as the SQL');
+});
