@@ -17,6 +17,7 @@ import {
   unfitted,
   type ClvFit,
   type CustomerValue,
+  type PurchaseSummary,
 } from './model.js';
 import { ModelError } from './model-error.js';
 import {
@@ -29,7 +30,6 @@ import {
   type CustomerClvRow,
   type Holdout,
 } from './model-tables.js';
-import type { PurchaseSummary } from './model.js';
 
 /** The feature's input: a calibration end and a holdout end (YYYY-MM-DD), from `npm run ltv -- model`; none in a refresh. */
 export interface ClvInput {
@@ -95,7 +95,7 @@ function periodProblem(period: ClvPeriod): { code: string; message: string } | u
 }
 
 /** The fit, each customer's values at the horizon (null unless fitted) and the holdout check; never throws for the data. */
-export function evaluate(
+function evaluate(
   period: ClvPeriod,
   summaries: readonly PurchaseSummary[],
   holdoutActual: number,

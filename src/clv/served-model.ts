@@ -57,7 +57,7 @@ function notFitted(code: string | null, reason: string | null): AppError {
   return new AppError(422, 'MODEL_NOT_FITTED', `the customer value model is not fitted (${code}): ${reason}`);
 }
 
-export function isoDay(day: number): string {
+function isoDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 

@@ -110,7 +110,12 @@ t.test('bad parameters are a 400 that says what they must be', async (t) => {
     t.equal(response.statusCode, 400, `limit=${limit}`);
     t.match(response.json(), { code: 'INVALID_LIMIT', message: /limit must be a whole number from 1 to 1000, not "/ });
   }
-  for (const horizon of ['0', '521', 'abc', '2.5', '-3']) {
+  for (const query of ['limit=1&limit=2', `limit=${'9'.repeat(5000)}`, 'limit=%F0%9F%92%A9']) {
+    const response = await app.inject({ method: 'GET', url: `/customers/top-clv?${query}` });
+    t.equal(response.statusCode, 400, query.slice(0, 40));
+    t.match(response.json(), { code: /^INVALID_(LIMIT|REQUEST)$/ });
+  }
+  for (const horizon of ['0', '521', 'abc', '2.5', '-3', '52.0']) {
     const response = await app.inject({ method: 'GET', url: `/customers/top-clv?horizon_weeks=${horizon}` });
     t.equal(response.statusCode, 400, `horizon_weeks=${horizon}`);
     t.match(response.json(), {
