@@ -102,7 +102,6 @@ t.test('without --json: a readable report; data the models cannot fit: exit 1 an
 t.test('options that cannot be run are refused before anything is read', async (t) => {
   const refusals: [string[], RegExp][] = [
     [['--calibration-end', '1997-02-30'], /--calibration-end must be a date YYYY-MM-DD that exists, not "1997-02-30"/],
-    [['--calibration-end', '30/09/1997'], /--calibration-end must be a date/],
     [['--holdout-end', '1998-06-30'], /--holdout-end needs --calibration-end/],
     [['--calibration-end', '1997-09-30', '--holdout-end', '1997-09-30'], /--holdout-end 1997-09-30 must be after/],
     [['10'], /ltv model takes options only, not 10/],
@@ -114,5 +113,4 @@ t.test('options that cannot be run are refused before anything is read', async (
     t.match(run.stderr, /usage:/);
   }
   t.match(cli(['ltv', 'top', '3', '--calibration-end', '1997-09-30']).stderr, /options of ltv model, not of ltv top/);
-  t.match(cli(['ltv', 'bottom']).stderr, /ltv takes one action: top X, or model/);
 });

@@ -1,7 +1,8 @@
 // The event store as one process keeps it: it appends acknowledged batches (durable before they are
-// acknowledged, identical events stored once), keeps the lifetime value state (and the purchase days) up to date batch by batch,
-// follows what other processes add (npm run ingest, another server), and compacts. Loads DuckDB (to restore
-// the state from the compacted store, and to compact): runs in the store worker or a command, never the server.
+// acknowledged, identical events stored once), keeps the lifetime value state and the purchase days up to
+// date batch by batch, follows what other processes add (npm run ingest, another server), and compacts. Loads
+// DuckDB (to restore the state from the compacted store, and to compact): runs in the store worker or a command,
+// never the server.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PurchaseDays } from '../../clv/purchase-days.js';
