@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminGuard } from './admin-token.js';
+import { clvRoutes } from './clv/routes.js';
 import type { Config } from './config.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { ltvRoutes } from './ltv/routes.js';
@@ -57,5 +58,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
   await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
   await app.register(ltvRoutes, { store, adminOnly });
+  await app.register(clvRoutes, { store });
   return app;
 }

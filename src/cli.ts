@@ -10,12 +10,17 @@ const USAGE = `usage:
   npm run query -- "SQL" [--db PATH]                run a read-only query against the warehouse
   npm run ltv -- top X [--events FILE] [--json]     the X customers with the highest lifetime value,
                                                     from FILE alone, or from the event store
+  npm run ltv -- model [--events FILE] [--calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD]] [--json]
+                                                    fit the customer value model (BG/NBD, Gamma-Gamma)
   npm run ingest -- FILE                            append FILE's events to the event store
   npm run generate-sample -- [vouchers|events] [--scale N] [--out PATH]
-                                                    write the deterministic voucher or event sample`;
+                                                    write the deterministic voucher or event sample
+  npm run generate-sample -- cdnow [--out PATH]     the CDNOW benchmark (data/cdnow) as ORDER events`;
 
 /** The committed sample event file (a JSON array, one event per line). */
 const SAMPLE_EVENTS = 'data/sample-events.json';
+/** Where the CDNOW sample's events are written by default (not committed: generated from data/cdnow). */
+const CDNOW_EVENTS = 'data/cdnow-events.ndjson';
 
 async function generateSample(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -24,12 +29,18 @@ async function generateSample(args: string[]): Promise<void> {
     allowPositionals: true,
   });
   const [kind = 'vouchers', ...extra] = positionals;
-  if (extra.length > 0 || (kind !== 'vouchers' && kind !== 'events')) {
-    throw new UsageError(`generate-sample makes vouchers or events, not ${positionals.join(' ')}`);
+  if (extra.length > 0 || !['vouchers', 'events', 'cdnow'].includes(kind)) {
+    throw new UsageError(`generate-sample makes vouchers, events or cdnow, not ${positionals.join(' ')}`);
   }
   const config = loadConfig();
   const scale = Number(values.scale);
   const started = Date.now();
+  if (kind === 'cdnow') {
+    const outPath = values.out ?? CDNOW_EVENTS;
+    const { events, customers } = await (await import('./samples/cdnow.js')).writeCdnowEvents(outPath);
+    console.log(`wrote ${events} events of ${customers} customers to ${outPath} in ${Date.now() - started} ms`);
+    return;
+  }
   if (kind === 'events') {
     const outPath = values.out ?? SAMPLE_EVENTS;
     const format = outPath.endsWith('.ndjson') ? 'ndjson' : 'array';

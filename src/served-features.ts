@@ -5,9 +5,10 @@ import type { Config } from './config.js';
 import type { RefresherOptions } from './pipeline/refresher.js';
 import { VOUCHER_FIGURES, vouchersServed } from './vouchers/served.js';
 import { EVENTS_FIGURES, LTV_FIGURES } from './ltv/customer-ltv.js';
+import { CLV_FIGURES } from './clv/customer-clv.js';
 
 /** Each feature's figures in the run summary, so POST /refresh answers every one. */
-export const RUN_FIGURES = [VOUCHER_FIGURES, EVENTS_FIGURES, LTV_FIGURES];
+export const RUN_FIGURES = [VOUCHER_FIGURES, EVENTS_FIGURES, LTV_FIGURES, CLV_FIGURES];
 
 export function refresherOptions(config: Config, log: FastifyBaseLogger): RefresherOptions {
   return {

@@ -1,5 +1,6 @@
 // `npm run ltv -- top X` and `npm run ingest -- FILE`: the seed's program and Ingest(e, D) from the
-// command line. Results on stdout; rejected events and order conflicts on stderr; throws for cli.ts to report.
+// command line (`ltv model` is src/clv/commands.ts, sharing the reading of event files and its reports).
+// Results on stdout; rejected events and order conflicts on stderr; throws for cli.ts to report.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
@@ -10,6 +11,7 @@ import { EVENT_FILE_FORMAT, readEventFile, readEventFileHead } from './event-fil
 import { EventStore } from './store/event-store.js';
 import { ingest, type Rejection } from './ingest.js';
 import type { OrderConflict } from './order-conflicts.js';
+import type { EventReport } from './pipeline.js';
 import type { Timeframe } from './report-rows.js';
 import { topLtvFromFiles, topLtvFromStore } from './top-ltv.js';
 
@@ -70,14 +72,34 @@ function customerTable(customers: CustomerLtv[]): string {
 const NUMBER_MARK = '\0';
 const unmark = (arg: string) => (arg.startsWith(NUMBER_MARK) ? arg.slice(1) : arg);
 
-/** `top X [--events FILE]... [--json]`: X may look like an option (-1), and a lone -- changes nothing. */
-function parseLtvArgs(args: string[]): { positionals: string[]; events: string[]; json: boolean } {
+/** What `ltv` reads besides its action: the options of `top` and of `model`. */
+export interface LtvOptions {
+  events: string[];
+  json: boolean;
+  calibrationEnd: string | undefined;
+  holdoutEnd: string | undefined;
+}
+
+/** `top X [--events FILE]... [--json]`, `model [...]`: X may look like an option (-1), and a lone -- changes nothing. */
+function parseLtvArgs(args: string[]): LtvOptions & { positionals: string[] } {
   const { values, positionals } = parseArgs({
     args: args.filter((arg) => arg !== '--').map((arg) => (/^-\d/.test(arg) ? NUMBER_MARK + arg : arg)),
-    options: { events: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } },
+    options: {
+      events: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      'calibration-end': { type: 'string' },
+      'holdout-end': { type: 'string' },
+    },
     allowPositionals: true,
   });
-  return { positionals: positionals.map(unmark), events: (values.events ?? []).map(unmark), json: values.json };
+  const text = (value: string | undefined) => (value === undefined ? undefined : unmark(value));
+  return {
+    positionals: positionals.map(unmark),
+    events: (values.events ?? []).map(unmark),
+    json: values.json,
+    calibrationEnd: text(values['calibration-end']),
+    holdoutEnd: text(values['holdout-end']),
+  };
 }
 
 /** X of `top X`: a whole number of at least 1; anything else is refused with what X must be. */
@@ -90,20 +112,42 @@ function topCount(count: string | undefined): number {
 }
 
 export async function ltv(args: string[]): Promise<void> {
-  const { positionals, ...values } = parseLtvArgs(args);
-  const [action, count, ...extra] = positionals;
-  if (action !== 'top') throw new UsageError('ltv takes one action: top X');
+  const { positionals, ...options } = parseLtvArgs(args);
+  const [action, ...rest] = positionals;
+  if (action === 'model') return (await import('../clv/commands.js')).model(rest, options);
+  if (action !== 'top') throw new UsageError('ltv takes one action: top X, or model');
+  const [count, ...extra] = rest;
   const x = topCount(count);
   if (extra.length > 0) throw new UsageError(`ltv takes one action: top X, not also ${extra.join(' ')}`);
-  const paths = values.events;
-  const twice = paths.find((path, i) => paths.findIndex((other) => resolve(other) === resolve(path)) !== i);
-  if (twice !== undefined) throw new UsageError(`--events names ${twice} more than once`);
+  if (options.calibrationEnd !== undefined || options.holdoutEnd !== undefined) {
+    throw new UsageError('--calibration-end and --holdout-end are options of ltv model, not of ltv top');
+  }
+  const paths = eventPaths(options.events);
   const config = loadConfig();
   const report =
     paths.length > 0
       ? await topLtvFromFiles(paths, x, config.SQL_DIR)
       : await topLtvFromStore(config.EVENTS_PATH, x, config.SQL_DIR);
-  // A file that gave nothing is refused, never half-used: its events are missing from the answer.
+  reportEvents(paths, report);
+  console.log(
+    options.json
+      ? JSON.stringify(report.customers, null, 2)
+      : `${customerTable(report.customers)}\n${describeTimeframe(report.timeframe)}`,
+  );
+}
+
+/** The --events paths, refused when one names a file twice. */
+export function eventPaths(paths: string[]): string[] {
+  const twice = paths.find((path, i) => paths.findIndex((other) => resolve(other) === resolve(path)) !== i);
+  if (twice !== undefined) throw new UsageError(`--events names ${twice} more than once`);
+  return paths;
+}
+
+/**
+ * What every report from event files says on stderr before its answer: a file that gave nothing is refused, never
+ * half-used (its events would be missing from the answer); then the rejected events and the order conflicts.
+ */
+export function reportEvents(paths: string[], report: EventReport): void {
   for (const path of paths) {
     const counts = report.files.get(path);
     if (!counts || counts.values === 0) {
@@ -121,11 +165,6 @@ export async function ltv(args: string[]): Promise<void> {
     if (accepted === 0) throw new Error(`every event of the event file ${path} was rejected (${events}, listed above)`);
   }
   reportConflicts(report.conflicts);
-  console.log(
-    values.json
-      ? JSON.stringify(report.customers, null, 2)
-      : `${customerTable(report.customers)}\n${describeTimeframe(report.timeframe)}`,
-  );
 }
 
 export async function ingestFile(args: string[]): Promise<void> {

@@ -70,14 +70,24 @@ export function topLtv(events: EventSource, limit: number, sqlDir: string): Prom
   return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, (connection) => readTop(connection, limit));
 }
 
-/** topLtv, with what the command line reports beside it. */
-export function ltvReport(events: EventSource, limit: number, sqlDir: string): Promise<LtvReport> {
+/** What the command line reports about an event source beside its answer (the rejected events, conflicts, ...). */
+export type EventReport = Omit<LtvReport, 'customers'>;
+
+/** The event report of a run over `events` (its features' tables on `connection`). */
+export async function readEventReport(connection: DuckDBConnection, events: EventSource): Promise<EventReport> {
   const files = 'files' in events ? events.files.map((file) => file.name) : [];
-  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, async (connection) => ({
-    customers: await readTopLtv(connection, limit),
+  return {
     rejected: await readRejections(connection, files),
     conflicts: await readOrderConflicts(connection),
     timeframe: await readTimeframe(connection),
     files: files.length > 0 ? await readFileCounts(connection) : new Map(),
+  };
+}
+
+/** topLtv, with what the command line reports beside it. */
+export function ltvReport(events: EventSource, limit: number, sqlDir: string): Promise<LtvReport> {
+  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, async (connection) => ({
+    customers: await readTopLtv(connection, limit),
+    ...(await readEventReport(connection, events)),
   }));
 }

@@ -1,8 +1,9 @@
 // TopXSimpleLTVCustomers(x, D) for the command line: the top customers computed by the SQL in sql/ltv,
-// in memory, from event files read as one data set, or from the event store. DuckDB reads each file
-// itself (the fast path); a file it cannot split (a broken JSON array, a byte-order mark) is first
-// rewritten as NDJSON by the event splitter, so every readable event still counts. An empty or binary
-// file is refused before anything is read. Writes only a temporary folder.
+// in memory, from event files read as one data set, or from the event store; and the same reading of event
+// files for other commands (fromEventFiles). DuckDB reads each file itself (the fast path); a file it cannot
+// split (a broken JSON array, a byte-order mark) is first rewritten as NDJSON by the event splitter, so every
+// readable event still counts. An empty or binary file is refused before anything is read. Writes only a
+// temporary folder.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../errors.js';
 import { readEventFile, readEventFileHead } from './event-file.js';
-import type { EventFile } from './event-input.js';
+import type { EventFile, EventSource } from './event-input.js';
 import { ltvReport, type LtvReport } from './pipeline.js';
 
 /** Not JSON in any reader: such a line becomes a null event, which the SQL rejects as not valid JSON. */
@@ -46,13 +47,13 @@ function isBrokenArray(error: unknown): boolean {
 }
 
 /**
- * The top `x` customers of event files read as one data set (in the order given), computed from those files
- * alone; their bad events are listed, each with its file, not fatal.
+ * `read` (a run of the SQL) over event files read as one data set, in the order given: each file as DuckDB can read
+ * it, rewritten as NDJSON first when it cannot.
  */
-export async function topLtvFromFiles(paths: string[], x: number, sqlDir: string): Promise<LtvReport> {
+export async function fromEventFiles<T>(paths: string[], read: (events: EventSource) => Promise<T>): Promise<T> {
   const sniffed = await Promise.all(paths.map(sniff));
   /** Runs the SQL over the files, rewriting those DuckDB cannot read (and, with `arrays`, every JSON array). */
-  const run = async (arrays: boolean): Promise<LtvReport> => {
+  const run = async (arrays: boolean): Promise<T> => {
     const rewrite = (read: EventFile | undefined) => !read || (arrays && read.format === 'array');
     const dir = sniffed.some(rewrite) ? await mkdtemp(join(tmpdir(), 'ltv-events-')) : undefined;
     try {
@@ -65,7 +66,7 @@ export async function topLtvFromFiles(paths: string[], x: number, sqlDir: string
           files.push({ file: rewritten, format: 'newline_delimited', name: paths[i]! });
         }
       }
-      return await ltvReport({ files }, x, sqlDir);
+      return await read({ files });
     } finally {
       if (dir) await rm(dir, { recursive: true, force: true });
     }
@@ -76,6 +77,14 @@ export async function topLtvFromFiles(paths: string[], x: number, sqlDir: string
     if (!isBrokenArray(error) || !sniffed.some((read) => read?.format === 'array')) throw error;
   }
   return run(true);
+}
+
+/**
+ * The top `x` customers of event files read as one data set (in the order given), computed from those files
+ * alone; their bad events are listed, each with its file, not fatal.
+ */
+export function topLtvFromFiles(paths: string[], x: number, sqlDir: string): Promise<LtvReport> {
+  return fromEventFiles(paths, (events) => ltvReport(events, x, sqlDir));
 }
 
 /** The top `x` customers of one event file, computed from that file alone. */

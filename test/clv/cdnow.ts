@@ -30,8 +30,11 @@ function dayOf(yyyymmdd: string): number {
   );
 }
 
-/** One summary per customer, in id order. A purchase is a calendar day with at least one line, its values summed. */
-export function loadCdnow(path = 'data/cdnow/CDNOW_sample.txt'): CdnowCustomer[] {
+/**
+ * One summary per customer, in id order. A purchase is a calendar day with at least one line, its values summed.
+ * `calibrationEnd` (YYYY-MM-DD): the README's 1997-09-30 unless given.
+ */
+export function loadCdnow(path = 'data/cdnow/CDNOW_sample.txt', calibrationEnd?: string): CdnowCustomer[] {
   const days = new Map<number, Map<number, number>>();
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const fields = line.trim().split(/\s+/);
@@ -42,7 +45,7 @@ export function loadCdnow(path = 'data/cdnow/CDNOW_sample.txt'): CdnowCustomer[]
     const day = dayOf(date);
     customer.set(day, (customer.get(day) ?? 0) + Number(value));
   }
-  const end = CALIBRATION_END / DAY_MS;
+  const end = (calibrationEnd === undefined ? CALIBRATION_END : Date.parse(`${calibrationEnd}T00:00:00Z`)) / DAY_MS;
   return [...days.entries()]
     .sort(([one], [other]) => one - other)
     .map(([id, spend]) => {

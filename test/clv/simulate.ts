@@ -1,33 +1,9 @@
 // Test helper: customers drawn from a BG/NBD process with known parameters, from a seeded generator, so a fit
 // can be checked to recover them. Deterministic: the same seed gives the same customers.
 import type { BgNbdCustomer, BgNbdParams } from '../../src/clv/bgnbd.js';
+import { gammaDraw, seededUniform } from '../../src/clv/simulate.js';
 
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(uniform: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-/** A Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shapes below one boosted by U^(1/shape)). */
-export function gammaDraw(uniform: () => number, shape: number): number {
-  if (shape < 1) return gammaDraw(uniform, shape + 1) * (1 - uniform()) ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    const z = normal(uniform);
-    const v = (1 + c * z) ** 3;
-    if (v > 0 && Math.log(1 - uniform()) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
-  }
-}
+export { gammaDraw, seededUniform };
 
 /**
  * `customers` summaries in weeks, measured in whole days as real data is: each first buys on a day in the first

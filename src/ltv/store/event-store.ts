@@ -1,9 +1,11 @@
 // The event store as one process keeps it: it appends acknowledged batches (durable before they are
-// acknowledged, identical events stored once), keeps the lifetime value state up to date batch by batch,
-// follows what other processes add (npm run ingest, another server), and compacts. Loads DuckDB (to restore
-// the state from the compacted store, and to compact): runs in the store worker or a command, never the server.
+// acknowledged, identical events stored once), keeps the lifetime value state and the purchase days up to
+// date batch by batch, follows what other processes add (npm run ingest, another server), and compacts. Loads
+// DuckDB (to restore the state from the compacted store, and to compact): runs in the store worker or a command,
+// never the server.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PurchaseDays } from '../../clv/purchase-days.js';
 import { AppError } from '../../errors.js';
 import { isAlive } from '../../process-alive.js';
 import { withDatabase } from '../../warehouse/database.js';
@@ -35,7 +37,9 @@ interface Pending {
 }
 
 export class EventStore {
-  readonly state = new LtvState();
+  /** Each customer's purchase days (the customer value model's input), moved with every order the state counts. */
+  readonly purchases = new PurchaseDays();
+  readonly state = new LtvState((previous, next) => this.purchases.move(previous, next));
   /** Batch files whose events the state holds (written here, read from another process, or compacted). */
   readonly #applied = new Set<string>();
   readonly #compacted = new Set<string>();

@@ -42,6 +42,9 @@ interface Order {
   newCustomers: string | Set<string> | undefined;
 }
 
+/** Told whenever an order's counted version changes: the version it replaces (undefined for a new order) and the new one. */
+export type OrderListener = (previous: Version | undefined, next: Version) => void;
+
 export interface OrderConflict {
   order_id: string;
   customers: string[];
@@ -75,6 +78,12 @@ export class LtvState {
   #topValid = false;
   /** Whether the cache holds every listed customer (fewer than it can hold). */
   #topComplete = false;
+  readonly #onOrder: OrderListener | undefined;
+
+  /** `onOrder`: for analytics that follow the counted orders (the customer value model's purchase days). */
+  constructor(onOrder?: OrderListener) {
+    this.#onOrder = onOrder;
+  }
 
   /** Events applied (distinct event ids). */
   get events(): number {
@@ -132,6 +141,11 @@ export class LtvState {
   timeframe(): { first: number; last: number; weeks: number } | undefined {
     if (this.#first > this.#last) return undefined;
     return { first: this.#first, last: this.#last, weeks: weeksBetween(this.#first, this.#last) };
+  }
+
+  /** A customer's last name: its latest CUSTOMER version's (null without one). */
+  lastName(customerId: string): string | null {
+    return this.#customers.get(customerId)?.version?.lastName ?? null;
   }
 
   /** Every order id whose NEW versions name more than one customer, with those customers. */
@@ -216,6 +230,7 @@ export class LtvState {
   /** Makes `version` the order's latest if it is newer, moving its amount between customers. */
   #applyOrderVersion(order: Order, version: Version): void {
     if (order.version && compareVersions(version, order.version) <= 0) return;
+    const previous = order.version;
     if (order.version) {
       const before = this.#customer(order.version.customerId!);
       before.revenue -= order.version.amountCents!;
@@ -227,6 +242,7 @@ export class LtvState {
     after.revenue += version.amountCents!;
     after.orders++;
     this.#changed(after);
+    this.#onOrder?.(previous, version);
   }
 
   #recordNew(orderId: string, order: Order, customerId: string): void {

@@ -36,6 +36,11 @@ export class StoreClient {
     return this.#send({ kind: 'top', limit }) as Promise<StoreResults['top']>;
   }
 
+  /** The top customers by modelled value (the customer value model), and the fit they come from. */
+  clv(limit: number, horizonWeeks: number): Promise<StoreResults['clv']> {
+    return this.#send({ kind: 'clv', limit, horizonWeeks }) as Promise<StoreResults['clv']>;
+  }
+
   compact(): Promise<StoreResults['compact']> {
     return this.#send({ kind: 'compact' }) as Promise<StoreResults['compact']>;
   }

@@ -1,17 +1,23 @@
 // The store worker's request loop: one long-lived process per server that owns its view of the event
 // store (src/store-worker.ts starts it). Commits, reads and compactions arrive over IPC with an id and are
 // answered with it; reads first take in what other processes added. A server that goes away ends it.
+// The customer value model (clv) is computed here too, synchronously: one computation at a time.
+import { ServedClv, type ServedTopClv } from '../../clv/served-model.js';
 import type { CustomerLtv } from '../customer-ltv.js';
 import { AppError } from '../../errors.js';
 import type { Compaction } from './compaction.js';
 import { EventStore, type CommitResult, type StoredEvent } from './event-store.js';
 
 export type StoreRequest =
-  { kind: 'commit'; events: StoredEvent[] } | { kind: 'top'; limit: number } | { kind: 'compact' };
+  | { kind: 'commit'; events: StoredEvent[] }
+  | { kind: 'top'; limit: number }
+  | { kind: 'clv'; limit: number; horizonWeeks: number }
+  | { kind: 'compact' };
 
 export interface StoreResults {
   commit: CommitResult;
   top: CustomerLtv[];
+  clv: ServedTopClv;
   compact: Compaction | null;
 }
 
@@ -29,6 +35,7 @@ export interface StoreWorkerOptions {
 
 export function serveStore(options: StoreWorkerOptions): void {
   const opened = EventStore.open(options.dir, options.sqlDir);
+  let clv: ServedClv | undefined;
   let scheduled = false;
   /** Starts a compaction when enough batch files wait; one decision at a time (set before the first await). */
   const compactSoon = async (store: EventStore) => {
@@ -53,6 +60,11 @@ export function serveStore(options: StoreWorkerOptions): void {
     if (request.kind === 'top') {
       await store.catchUp();
       return store.state.top(request.limit);
+    }
+    if (request.kind === 'clv') {
+      await store.catchUp();
+      clv ??= new ServedClv(store);
+      return clv.top(request.limit, request.horizonWeeks);
     }
     return (await store.compact()) ?? null;
   };
