@@ -50,6 +50,7 @@ async function builtStore(events: number, sqlDir: string): Promise<BuiltStore> {
   for await (const values of readEventFile(await eventFile(events))) accepted += (await ingest(store, values)).accepted;
   const ndjsonBytes = await folderBytes(join(dir, 'events'));
   while ((await store.pendingBatches()) > 0) await store.compact(40);
+  await store.snapshotIfDue();
   const built = {
     events: accepted,
     ndjsonBytes,

@@ -190,6 +190,8 @@ export async function ingestFile(args: string[]): Promise<void> {
       `the event file ${path} is not JSON: none of its ${total.values} value(s) could be read, so nothing was stored (${EVENT_FILE_FORMAT})`,
     );
   }
+  // The next command, or a server's start, reads the state from it instead of from every event.
+  await store.snapshotIfDue();
   reportRejections(total.rejected);
   console.log(
     `${path}: ${total.accepted} accepted, ${total.duplicates} duplicate(s), ${total.rejected.length} rejected; stored in ${store.dir}`,

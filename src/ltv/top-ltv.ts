@@ -4,6 +4,9 @@
 // split (a broken JSON array, a byte-order mark) is first rewritten as NDJSON by the event splitter, so every
 // readable event still counts. An empty or binary file is refused before anything is read. Writes only a
 // temporary folder.
+import { batchFiles, compactedFiles } from './store/layout.js';
+import { LtvState } from './store/ltv-state.js';
+import { readSnapshot } from './store/state-snapshot.js';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,6 +96,33 @@ export function topLtvFromFile(path: string, x: number, sqlDir: string): Promise
 }
 
 /** The top `x` customers of every event in the store. */
-export function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<LtvReport> {
-  return ltvReport({ store: eventsPath }, x, sqlDir);
+export async function topLtvFromStore(eventsPath: string, x: number, sqlDir: string): Promise<LtvReport> {
+  return (await topLtvFromSnapshot(eventsPath, x)) ?? ltvReport({ store: eventsPath }, x, sqlDir);
+}
+
+/**
+ * The top `x` customers from the store's snapshot of the incremental state, when it covers every file
+ * in the store (nothing came after it) and shows no order conflict (whose report needs the events);
+ * undefined otherwise, for the full recompute.
+ */
+async function topLtvFromSnapshot(dir: string, x: number): Promise<LtvReport | undefined> {
+  const snapshot = await readSnapshot(dir, true);
+  if (!snapshot || snapshot.image.conflicts.length > 0) return undefined;
+  const batches = new Set(snapshot.covers.batches);
+  const parquet = new Set(snapshot.covers.parquet);
+  if ((await batchFiles(dir)).some((name) => !batches.has(name))) return undefined;
+  if ((await compactedFiles(dir)).some((file) => !parquet.has(file))) return undefined;
+  const state = LtvState.fromImage(snapshot.image);
+  const frame = state.timeframe();
+  return {
+    customers: state.top(x),
+    rejected: [],
+    conflicts: [],
+    timeframe: frame && {
+      start_at: new Date(frame.first).toISOString(),
+      end_at: new Date(frame.last).toISOString(),
+      weeks: frame.weeks,
+    },
+    files: new Map(),
+  };
 }

@@ -11,6 +11,7 @@ import { isAlive } from '../../process-alive.js';
 import { withDatabase } from '../../warehouse/database.js';
 import { readBatchFile, TEMP_SUFFIX, writeBatchFile } from './batch-file.js';
 import { compactStore, type Compaction } from './compaction.js';
+import { readSnapshot, writeSnapshot } from './state-snapshot.js';
 import { batchFiles, compactedFiles } from './layout.js';
 import { LtvState, type OrderConflict } from './ltv-state.js';
 import { loadCompacted } from './state-loader.js';
@@ -39,7 +40,7 @@ interface Pending {
 export class EventStore {
   /** Each customer's purchase days (the customer value model's input), moved with every order the state counts. */
   readonly purchases = new PurchaseDays();
-  readonly state = new LtvState((previous, next) => this.purchases.move(previous, next));
+  state = new LtvState((previous, next) => this.purchases.move(previous, next));
   /** Batch files whose events the state holds (written here, read from another process, or compacted). */
   readonly #applied = new Set<string>();
   readonly #compacted = new Set<string>();
@@ -48,6 +49,8 @@ export class EventStore {
   /** Compactions run one after the other (the file lock keeps other processes out, not this one). */
   #compactions: Promise<unknown> = Promise.resolve();
   #compacting = false;
+  /** The events the last snapshot held. */
+  #snapshotEvents = 0;
 
   private constructor(
     readonly dir: string,
@@ -69,9 +72,38 @@ export class EventStore {
         { cause: error },
       );
     }
-    await store.#loadCompacted();
+    if (!(await store.#loadSnapshot())) await store.#loadCompacted();
     await store.catchUp();
     return store;
+  }
+
+  /** Starts from the store's snapshot of the state, if it has a usable one; then only what came after is read. */
+  async #loadSnapshot(): Promise<boolean> {
+    const snapshot = await readSnapshot(this.dir);
+    if (!snapshot) return false;
+    const parquet = new Set(await compactedFiles(this.dir));
+    // Parquet is never removed: a covered file that is gone means the store was changed by hand.
+    if (!snapshot.covers.parquet.every((file) => parquet.has(file))) return false;
+    this.state = LtvState.fromImage(snapshot.image, (previous, next) => this.purchases.move(previous, next));
+    for (const batch of snapshot.covers.batches) this.#applied.add(batch);
+    for (const file of snapshot.covers.parquet) this.#compacted.add(file);
+    this.#snapshotEvents = snapshot.events;
+    return true;
+  }
+
+  /**
+   * Writes a snapshot of the state when enough has come since the last one (a tenth more events, at least
+   * 50,000), or `always`.
+   */
+  async snapshotIfDue(always = false): Promise<boolean> {
+    const events = this.state.events;
+    if (!always && events - this.#snapshotEvents < Math.max(50_000, this.#snapshotEvents / 10)) return false;
+    await writeSnapshot(this.dir, this.state.image(), events, {
+      batches: [...this.#applied],
+      parquet: [...this.#compacted],
+    });
+    this.#snapshotEvents = events;
+    return true;
   }
 
   /** Applies what the state does not hold yet: new parquet (another process compacted) and new batch files. */

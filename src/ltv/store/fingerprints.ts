@@ -46,9 +46,18 @@ export class FingerprintSet {
     return added;
   }
 
-  /** The bytes the set holds, for a snapshot: its capacity and table. */
-  get memoryBytes(): number {
-    return this.#table.byteLength;
+  /** The set's table and size, for a snapshot (state-snapshot.ts). */
+  get raw(): { table: Uint32Array; size: number } {
+    return { table: this.#table, size: this.size };
+  }
+
+  /** A set from a snapshot's table and size. */
+  static fromRaw(table: Uint32Array, size: number): FingerprintSet {
+    const set = new FingerprintSet();
+    set.#table = table;
+    set.#capacity = table.length / WORDS;
+    set.size = size;
+    return set;
   }
 
   #find(a: number, b: number, c: number): number {

@@ -65,9 +65,39 @@ function roundedDivision(x: bigint, y: bigint): bigint {
   return (x * 2n + y) / (2n * y);
 }
 
+/** The state as a snapshot keeps it (state-snapshot.ts): plain arrays, and the fingerprint tables. */
+export interface StateImage {
+  first: number | null;
+  last: number | null;
+  customers: {
+    ids: string[];
+    versionAt: (number | null)[];
+    isUpdate: boolean[];
+    lastName: (string | null)[];
+    revenue: string[];
+    orders: number[];
+    visits: number[];
+    images: number[];
+  };
+  conflicts: [string, string[]][];
+  /** Absent in a light image, which can answer but not take events (the command line's top X). */
+  orders?: {
+    ids: string[];
+    at: number[];
+    isUpdate: boolean[];
+    amount: string[];
+    customer: string[];
+    newCustomers: (string | string[] | null)[];
+  };
+  eventIds?: { table: Uint32Array; size: number };
+  visits?: { table: Uint32Array; size: number };
+}
+
 export class LtvState {
-  readonly eventIds = new FingerprintSet();
-  readonly #visits = new FingerprintSet();
+  eventIds = new FingerprintSet();
+  #visits = new FingerprintSet();
+  /** Made from a light image: answers, but takes no events. */
+  #light = false;
   readonly #customers = new Map<string, Customer>();
   readonly #orders = new Map<string, Order>();
   readonly #conflicts = new Map<string, Set<string>>();
@@ -92,6 +122,7 @@ export class LtvState {
 
   /** Applies one accepted event; false when an event with its id was applied before (nothing changes). */
   apply(event: StateEvent): boolean {
+    if (this.#light) throw new Error('a light state takes no events');
     if (!this.eventIds.add(fingerprint(event.id))) return false;
     if (event.at < this.#first) this.#first = event.at;
     if (event.at > this.#last) this.#last = event.at;
@@ -131,6 +162,86 @@ export class LtvState {
     },
     images: (customerId: string, count: number) => this.#addFacts(customerId, 'images', count),
   };
+
+  /** Everything the state holds, for a snapshot. */
+  image(): StateImage {
+    const customers = [...this.#customers.values()];
+    const orders = [...this.#orders.entries()].filter(([, order]) => order.version !== undefined);
+    return {
+      first: Number.isFinite(this.#first) ? this.#first : null,
+      last: Number.isFinite(this.#last) ? this.#last : null,
+      customers: {
+        ids: customers.map((c) => c.id),
+        versionAt: customers.map((c) => c.version?.at ?? null),
+        isUpdate: customers.map((c) => c.version?.isUpdate ?? false),
+        lastName: customers.map((c) => c.version?.lastName ?? null),
+        revenue: customers.map((c) => String(c.revenue)),
+        orders: customers.map((c) => c.orders),
+        visits: customers.map((c) => c.visits),
+        images: customers.map((c) => c.images),
+      },
+      conflicts: [...this.#conflicts].map(([id, set]) => [id, [...set]]),
+      orders: {
+        ids: orders.map(([id]) => id),
+        at: orders.map(([, o]) => o.version!.at),
+        isUpdate: orders.map(([, o]) => o.version!.isUpdate),
+        amount: orders.map(([, o]) => String(o.version!.amountCents)),
+        customer: orders.map(([, o]) => o.version!.customerId!),
+        newCustomers: orders.map(([, o]) =>
+          o.newCustomers instanceof Set ? [...o.newCustomers] : (o.newCustomers ?? null),
+        ),
+      },
+      eventIds: this.eventIds.raw,
+      visits: this.#visits.raw,
+    };
+  }
+
+  /** The state an image describes; a light image (without orders) gives a state that answers but takes no events. */
+  static fromImage(image: StateImage, onOrder?: OrderListener): LtvState {
+    const state = new LtvState(onOrder);
+    if (image.first !== null && image.last !== null) state.restore.timeframe(image.first, image.last);
+    const c = image.customers;
+    for (const [i, id] of c.ids.entries()) {
+      const at = c.versionAt[i]!;
+      const version =
+        at === null
+          ? undefined
+          : { at, isUpdate: c.isUpdate[i]!, amountCents: null, customerId: null, lastName: c.lastName[i]! };
+      state.#customers.set(id, {
+        id,
+        version,
+        revenue: BigInt(c.revenue[i]!),
+        orders: c.orders[i]!,
+        visits: c.visits[i]!,
+        images: c.images[i]!,
+        inTop: false,
+      });
+    }
+    for (const [id, customers] of image.conflicts) state.#conflicts.set(id, new Set(customers));
+    const o = image.orders;
+    if (!o || !image.eventIds || !image.visits) {
+      state.#light = true;
+      return state;
+    }
+    for (const [i, id] of o.ids.entries()) {
+      const version: Version = {
+        at: o.at[i]!,
+        isUpdate: o.isUpdate[i]!,
+        amountCents: BigInt(o.amount[i]!),
+        customerId: o.customer[i]!,
+        lastName: null,
+      };
+      const news = o.newCustomers[i]!;
+      state.#orders.set(id, {
+        version,
+        newCustomers: Array.isArray(news) ? (state.#conflicts.get(id) ?? new Set(news)) : (news ?? undefined),
+      });
+      onOrder?.(undefined, version);
+    }
+    state.eventIds = FingerprintSet.fromRaw(image.eventIds.table, image.eventIds.size);
+    state.#visits = FingerprintSet.fromRaw(image.visits.table, image.visits.size);
+    return state;
+  }
 
   /** Whether an event with this id has been applied. */
   has(id: string): boolean {

@@ -35,6 +35,10 @@ export interface StoreWorkerOptions {
 
 export function serveStore(options: StoreWorkerOptions): void {
   const opened = EventStore.open(options.dir, options.sqlDir);
+  // A state restored from the events (no snapshot yet) is worth a snapshot: the next start is quicker.
+  void opened
+    .then((store) => store.snapshotIfDue())
+    .catch((error: unknown) => process.stderr.write(`snapshot failed: ${(error as Error).message}\n`));
   let clv: ServedClv | undefined;
   let scheduled = false;
   /** Starts a compaction when enough batch files wait; one decision at a time (set before the first await). */
@@ -42,7 +46,10 @@ export function serveStore(options: StoreWorkerOptions): void {
     if (scheduled || options.compactBatches === 0) return;
     scheduled = true;
     try {
-      if ((await store.pendingBatches()) >= options.compactBatches) await store.compact();
+      if ((await store.pendingBatches()) >= options.compactBatches) {
+        await store.compact();
+        await store.snapshotIfDue();
+      }
     } catch (error) {
       process.stderr.write(`compaction failed: ${(error as Error).message}\n`);
     } finally {
@@ -66,7 +73,9 @@ export function serveStore(options: StoreWorkerOptions): void {
       clv ??= new ServedClv(store);
       return clv.top(request.limit, request.horizonWeeks);
     }
-    return (await store.compact()) ?? null;
+    const compaction = (await store.compact()) ?? null;
+    await store.snapshotIfDue();
+    return compaction;
   };
 
   process.on('disconnect', () => process.exit(0));
