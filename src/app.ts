@@ -1,4 +1,5 @@
-// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store.
+// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store, and
+// the API reference.
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,6 +8,7 @@ import type { Config } from './config.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { ltvRoutes } from './ltv/routes.js';
 import { StoreClient } from './ltv/store/store-client.js';
+import { registerOpenApi } from './openapi.js';
 import type { Loaded } from './pipeline/refresh.js';
 import { Refresher } from './pipeline/refresher.js';
 import { pipelineRoutes } from './pipeline/routes.js';
@@ -50,6 +52,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   else await refresher.start();
   refresher.follow();
   app.addHook('onClose', async () => refresher.stop());
+  // Before the routes: the OpenAPI document sees every route registered after it.
+  await registerOpenApi(app);
   await app.register(voucherRoutes, {
     snapshot: () => refresher.part<VoucherSnapshot>('vouchers'),
     clock: options.clock ?? (() => new Date()),
