@@ -1,5 +1,5 @@
-// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store, and
-// the API reference.
+// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store, the
+// API reference and the metrics.
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { ltvRoutes } from './ltv/routes.js';
 import { StoreClient } from './ltv/store/store-client.js';
+import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import type { Loaded } from './pipeline/refresh.js';
 import { Refresher } from './pipeline/refresher.js';
@@ -52,14 +53,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   else await refresher.start();
   refresher.follow();
   app.addHook('onClose', async () => refresher.stop());
-  // Before the routes: the OpenAPI document sees every route registered after it.
+  // Before the routes: the OpenAPI document and the request metrics see every route registered after them.
   await registerOpenApi(app);
+  const metrics = registerMetrics(app, refresher);
   await app.register(voucherRoutes, {
     snapshot: () => refresher.part<VoucherSnapshot>('vouchers'),
     clock: options.clock ?? (() => new Date()),
   });
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
   await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
-  await app.register(ltvRoutes, { store, adminOnly });
+  await app.register(ltvRoutes, { store, adminOnly, onIngest: metrics.ingested });
   return app;
 }

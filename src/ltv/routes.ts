@@ -7,7 +7,7 @@ import type { onRequestHookHandler } from 'fastify';
 import { AppError } from '../errors.js';
 import { errorResponses, TAGS } from '../openapi.js';
 import { splitValues, type RawValue } from './event-text.js';
-import { ingest } from './ingest.js';
+import { ingest, type IngestResult } from './ingest.js';
 import type { StoreClient } from './store/store-client.js';
 import { CustomerLtv, MAX_TOP } from './customer-ltv.js';
 
@@ -80,7 +80,9 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
 export const ltvRoutes: FastifyPluginAsyncTypebox<{
   store: StoreClient;
   adminOnly: onRequestHookHandler[];
-}> = async (app, { store, adminOnly }) => {
+  /** Told each ingest's outcome (the metrics count events). */
+  onIngest?: (result: IngestResult) => void;
+}> = async (app, { store, adminOnly, onIngest }) => {
   // Only the two event formats: any other content type is a 415, not a string to misread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -140,7 +142,9 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
           'the body is empty: send one event or a JSON array of events, or NDJSON',
         );
       }
-      return ingest(store, request.body as RawValue[]);
+      const result = await ingest(store, request.body as RawValue[]);
+      onIngest?.(result);
+      return result;
     },
   );
 
