@@ -1,10 +1,11 @@
 // Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store, the
-// API reference and the metrics.
+// dashboard, the API reference and the metrics.
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminGuard } from './admin-token.js';
 import type { Config } from './config.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { ltvRoutes } from './ltv/routes.js';
 import { StoreClient } from './ltv/store/store-client.js';
@@ -63,5 +64,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
   await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
   await app.register(ltvRoutes, { store, adminOnly, onIngest: metrics.ingested });
+  await app.register(dashboardRoutes, { refresher, figures: RUN_FIGURES });
   return app;
 }

@@ -15,6 +15,10 @@ const ROUTES = [
   'POST /events',
   'POST /events/compact',
   'GET /customers/top-ltv',
+  'GET /',
+  'GET /dashboard/data.json',
+  'GET /dashboard/clv.json',
+  'GET /metrics',
   'GET /openapi.json',
 ];
 
