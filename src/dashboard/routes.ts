@@ -78,6 +78,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
   { refresher, figures },
 ) => {
   const page = await readFile(`${PUBLIC_DIR}index.html`);
+  const icon = await readFile(`${PUBLIC_DIR}favicon.svg`);
 
   app.get(
     '/',
@@ -94,6 +95,11 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
       },
     },
     async (_request, reply) => html(reply).send(page),
+  );
+
+  // Browsers ask for it on any page without an icon of its own (/metrics, /openapi.json): a 404 there is an error.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(icon),
   );
 
   await app.register(fastifyStatic, {

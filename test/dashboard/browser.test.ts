@@ -314,7 +314,7 @@ t.test('the dashboard in Chromium', { skip: browserMissing() ?? false }, async (
   });
 
   t.test('/docs lists every route of the document', async (t) => {
-    const document = (await request(server.url, 'GET', '/openapi.json')).body;
+    const document = await (await page.goto(`${server.url}/openapi.json`))!.json();
     const documented = Object.entries(document.paths as Record<string, object>).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
@@ -331,8 +331,8 @@ t.test('the dashboard in Chromium', { skip: browserMissing() ?? false }, async (
   });
 
   t.test('/metrics has per-route histograms and the refreshes', async (t) => {
-    const response = await fetch(`${server.url}/metrics`);
-    const text = await response.text();
+    // Opened in the browser, as an operator would: the page gets its icon too (no 404 logged).
+    const text = await (await page.goto(`${server.url}/metrics`))!.text();
     const value = (series: string) =>
       Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
     t.ok(

@@ -47,6 +47,9 @@ t.test('GET / and its files', async (t) => {
     t.equal(answer.statusCode, 200, `${file} is served`);
     t.match(answer.headers['content-type'], types[file.split('.').pop()!]!);
   }
+  const icon = await app.inject({ method: 'GET', url: '/favicon.ico' });
+  t.equal(icon.statusCode, 200, 'browsers ask every page for /favicon.ico');
+  t.match(icon.headers['content-type'], /image\/svg\+xml/);
   const chart = await app.inject({ method: 'GET', url: '/dashboard/vendor/chart.umd.min.js' });
   t.match(chart.body.slice(0, 300), /Chart\.js v4/, "Chart.js's UMD build, from node_modules");
   for (const url of ['/dashboard/vendor/chart.js', '/dashboard/vendor/../../package.json', '/dashboard/index.html']) {
