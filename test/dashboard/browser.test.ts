@@ -209,6 +209,7 @@ t.test('the dashboard in Chromium', { skip: browserMissing() ?? false }, async (
   });
 
   t.test('the customer value model panel shows its customers or its message', async (t) => {
+    await page.waitForSelector('#clv[data-state]', { state: 'attached' });
     const panel = (await request(server.url, 'GET', '/dashboard/clv.json')).body;
     if (panel.available) t.equal((await rowsOf(page, '#clv-table')).length, panel.customers.length);
     else t.match(await page.textContent('#clv-message'), panel.message);

@@ -382,7 +382,7 @@ function renderHistory(data) {
     el(
       'tr',
       {},
-      el('td', {}, timeNode(run.finished_at)),
+      el('th', { scope: 'row' }, timeNode(run.finished_at)),
       el(
         'td',
         {},
@@ -475,6 +475,7 @@ function renderLtv(customers) {
 }
 
 function renderClv(panel) {
+  $('#clv').dataset.state = panel.available ? 'available' : 'unavailable';
   const message = $('#clv-message');
   const wrap = $('#clv-wrap');
   if (!panel.available) {
@@ -607,7 +608,18 @@ async function readClv(force) {
   }
 }
 
+/** A read that never rejects: a failure is said at the top of the page (and in the console, as a bug). */
 async function read(force) {
+  try {
+    await readOnce(force);
+  } catch (error) {
+    $('#alert').replaceChildren(el('p', { text: `The dashboard could not show its data: ${error.message}` }));
+    $('#alert').hidden = false;
+    console.error(error);
+  }
+}
+
+async function readOnce(force) {
   const [data, ltv] = await Promise.allSettled([
     getText('/dashboard/data.json'),
     getText(`/customers/top-ltv?limit=${LTV_SAMPLE}`),
@@ -639,16 +651,23 @@ async function read(force) {
   } else {
     fill($('#ltv-table'), [], `The lifetime values could not be read: ${ltv.reason.message}`, 6);
   }
-  await readClv(force);
   document.body.dataset.loaded = String(Date.now());
+  // The model may take a while to answer: the other panels do not wait for it.
+  await readClv(force);
 }
 
-/** One read at a time: a read asked for while one runs shares it. */
+/**
+ * One read at a time: a read asked for while one runs shares it, except a forced one (Reload data), which
+ * follows it, so it never shows what was read before the click.
+ */
 function refresh(force = false) {
-  state.loading ??= read(force).finally(() => {
-    state.loading = undefined;
+  if (state.loading && !force) return state.loading;
+  const next = (state.loading ?? Promise.resolve()).then(() => read(force));
+  state.loading = next;
+  void next.then(() => {
+    if (state.loading === next) state.loading = undefined;
   });
-  return state.loading;
+  return next;
 }
 
 $('#voucher-country').addEventListener('change', () => state.data && drawVoucherChart(state.data));
