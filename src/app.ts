@@ -1,13 +1,17 @@
-// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store.
+// Builds the Fastify app: routes, schemas, error handling, the served warehouse run and the event store, the
+// dashboard, the API reference and the metrics.
 // It never listens and never exits the process: server.ts does that, and tests use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminGuard } from './admin-token.js';
 import { clvRoutes } from './clv/routes.js';
 import type { Config } from './config.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { AppError, clientErrorHandler, errorHandler } from './errors.js';
 import { ltvRoutes } from './ltv/routes.js';
 import { StoreClient } from './ltv/store/store-client.js';
+import { registerMetrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import type { Loaded } from './pipeline/refresh.js';
 import { Refresher } from './pipeline/refresher.js';
 import { pipelineRoutes } from './pipeline/routes.js';
@@ -51,13 +55,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   else await refresher.start();
   refresher.follow();
   app.addHook('onClose', async () => refresher.stop());
+  // Before the routes: the OpenAPI document and the request metrics see every route registered after them.
+  await registerOpenApi(app);
+  const metrics = registerMetrics(app, refresher);
   await app.register(voucherRoutes, {
     snapshot: () => refresher.part<VoucherSnapshot>('vouchers'),
     clock: options.clock ?? (() => new Date()),
   });
   const adminOnly = adminGuard(config.ADMIN_TOKEN);
   await app.register(pipelineRoutes, { refresher, adminOnly, figures: RUN_FIGURES });
-  await app.register(ltvRoutes, { store, adminOnly });
+  await app.register(ltvRoutes, { store, adminOnly, onIngest: metrics.ingested });
   await app.register(clvRoutes, { store });
+  await app.register(dashboardRoutes, { refresher, figures: RUN_FIGURES });
   return app;
 }

@@ -4,9 +4,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestHookHandler } from 'fastify';
-import { AppError, ErrorBody } from '../errors.js';
+import { AppError } from '../errors.js';
+import { errorResponses, TAGS } from '../openapi.js';
 import { splitValues, type RawValue } from './event-text.js';
-import { ingest } from './ingest.js';
+import { ingest, type IngestResult } from './ingest.js';
 import type { StoreClient } from './store/store-client.js';
 import { CustomerLtv, MAX_TOP } from './customer-ltv.js';
 
@@ -40,6 +41,22 @@ const CompactResponse = Type.Object({
   ),
 });
 
+/** An event as POST /events takes it: for the API reference only, as each event is judged on its own (events.ts). */
+const EventDoc = Type.Object(
+  {
+    type: Type.String({ description: 'CUSTOMER, SITE_VISIT, IMAGE or ORDER' }),
+    verb: Type.String({ description: 'NEW or UPDATE (CUSTOMER, ORDER); NEW (SITE_VISIT); UPLOAD (IMAGE)' }),
+    key: Type.String({ description: "the customer's, order's, page's or image's id" }),
+    event_time: Type.String({ description: 'ISO 8601, e.g. 2017-01-06T12:46:46.384Z (no zone: UTC)' }),
+    customer_id: Type.Optional(Type.String({ description: 'required for SITE_VISIT, IMAGE and ORDER' })),
+    last_name: Type.Optional(Type.String({ description: 'CUSTOMER' })),
+    total_amount: Type.Optional(
+      Type.String({ description: 'ORDER, required: "12.34 USD" (other currencies are rejected)' }),
+    ),
+  },
+  { additionalProperties: true, description: 'other fields (tags, cameras, addresses) are stored untouched' },
+);
+
 /**
  * The body's events, each with its index. A JSON body is parsed whole (one event or an array of them);
  * an array that is not valid JSON as a whole is split so its readable events still count. NDJSON is split by line.
@@ -63,7 +80,9 @@ function parseEvents(text: string, ndjson: boolean): RawValue[] {
 export const ltvRoutes: FastifyPluginAsyncTypebox<{
   store: StoreClient;
   adminOnly: onRequestHookHandler[];
-}> = async (app, { store, adminOnly }) => {
+  /** Told each ingest's outcome (the metrics count events). */
+  onIngest?: (result: IngestResult) => void;
+}> = async (app, { store, adminOnly, onIngest }) => {
   // Only the two event formats: any other content type is a 415, not a string to misread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -84,8 +103,34 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
       onRequest: adminOnly,
       bodyLimit: EVENTS_BODY_LIMIT,
       schema: {
-        description: 'One event, an array of events (application/json), or one event per line (application/x-ndjson).',
-        response: { 200: IngestResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+        summary: 'Store customer events',
+        description:
+          'One event, an array of events (application/json), or one event per line (application/x-ndjson), up to ' +
+          '64 MiB. Each event is judged on its own: a bad one is listed with its index and reason, the good ones of ' +
+          'the same batch are stored, durably, before the answer. An event identical to a stored one is not stored again.',
+        tags: [TAGS.ltv.name],
+        security: [{ adminToken: [] }],
+        consumes: ['application/json', 'application/x-ndjson'],
+        response: {
+          200: IngestResponse,
+          ...errorResponses({
+            400: 'INVALID_JSON: the body is empty or not JSON at all',
+            401: 'UNAUTHORIZED: ADMIN_TOKEN is set and the request does not carry it',
+            413: 'FST_ERR_CTP_BODY_TOO_LARGE: a body over 64 MiB',
+            415: 'FST_ERR_CTP_INVALID_MEDIA_TYPE: a content type other than JSON or NDJSON',
+            503: 'EVENT_STORE_UNAVAILABLE: the store worker ended; try again',
+            507: 'EVENTS_NOT_STORED (nothing of the batch was stored), EVENTS_NOT_DURABLE (stored, maybe not flushed)',
+            '4xx': 'another client error',
+            '5xx': 'another server error',
+          }),
+        },
+      },
+      // The body is documented, not validated by a schema: the parser splits it and each event is judged on its own.
+      config: {
+        swaggerTransform: ({ schema, url }: { schema: object; url: string }) => ({
+          schema: { ...schema, body: Type.Union([EventDoc, Type.Array(EventDoc)]) },
+          url,
+        }),
       },
     },
     async (request) => {
@@ -97,7 +142,9 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
           'the body is empty: send one event or a JSON array of events, or NDJSON',
         );
       }
-      return ingest(store, request.body as RawValue[]);
+      const result = await ingest(store, request.body as RawValue[]);
+      onIngest?.(result);
+      return result;
     },
   );
 
@@ -106,9 +153,19 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
     {
       onRequest: adminOnly,
       schema: {
+        summary: 'Compact the event store now',
         description:
           'Compacts the batch files of the event store into parquet now (the store also does it on its own once EVENTS_COMPACT_BATCHES batch files wait).',
-        response: { 200: CompactResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+        tags: [TAGS.ltv.name],
+        security: [{ adminToken: [] }],
+        response: {
+          200: CompactResponse,
+          ...errorResponses({
+            401: 'UNAUTHORIZED: ADMIN_TOKEN is set and the request does not carry it',
+            '4xx': 'another client error',
+            '5xx': 'EVENT_STORE_UNAVAILABLE, or the disk failed',
+          }),
+        },
       },
     },
     async () => ({ compaction: await store.compact() }),
@@ -118,10 +175,23 @@ export const ltvRoutes: FastifyPluginAsyncTypebox<{
     '/customers/top-ltv',
     {
       schema: {
+        summary: 'The customers with the highest lifetime value',
+        description:
+          'The X customers with the highest lifetime value, highest first (equal values in customer_id order), ' +
+          'reflecting every event accepted before the call, also by other processes.',
+        tags: [TAGS.ltv.name],
         querystring: Type.Object({
           limit: Type.Optional(Type.String({ description: `1 to ${MAX_TOP}, default ${DEFAULT_TOP}` })),
         }),
-        response: { 200: Type.Array(CustomerLtv), '4xx': ErrorBody, '5xx': ErrorBody },
+        response: {
+          200: Type.Array(CustomerLtv),
+          ...errorResponses({
+            400: `INVALID_LIMIT: limit is not a whole number from 1 to ${MAX_TOP}`,
+            '4xx': 'another client error',
+            503: 'EVENT_STORE_UNAVAILABLE: the store worker ended; try again',
+            '5xx': 'another server error',
+          }),
+        },
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestHookHandler } from 'fastify';
-import { ErrorBody } from '../errors.js';
+import { errorResponses, TAGS } from '../openapi.js';
 import { runSummarySchema } from './run-summary.js';
 import type { Refresher } from './refresher.js';
 
@@ -62,14 +62,44 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox<PipelineRouteOptions> = a
     {
       onRequest: adminOnly,
       schema: {
+        summary: 'Rebuild the warehouse and serve the new run',
+        description:
+          'Reruns the pipeline against DATA_PATH and the event store into a new warehouse file, checks it, swaps it ' +
+          'in and answers the run summary. On any failure the previous answers keep being served. The optional ' +
+          'body {"country_code": "<text>"} fails the refresh unless the new data has clean rows for that country. ' +
+          'Needs `Authorization: Bearer <ADMIN_TOKEN>` when the server has an ADMIN_TOKEN.',
+        tags: [TAGS.pipeline.name],
+        security: [{ adminToken: [] }],
         body: Type.Optional(RefreshRequest),
-        response: { 200: runSummarySchema(figures), '4xx': ErrorBody, '5xx': ErrorBody },
+        response: {
+          200: runSummarySchema(figures),
+          ...errorResponses({
+            400: 'INVALID_REQUEST: a body other than {}, null or {"country_code": "<text>"}',
+            401: 'UNAUTHORIZED: ADMIN_TOKEN is set and the request does not carry it',
+            409: 'REFRESH_IN_PROGRESS: another refresh of the warehouse is running, in this or another process',
+            422:
+              'UNKNOWN_COUNTRY, INPUT_NOT_FOUND, INPUT_UNREADABLE, INPUT_SCHEMA_MISMATCH, DATA_CHECK_FAILED ' +
+              '(the message names the check)',
+            500: 'PIPELINE_FAILED (the message names the SQL file), PIPELINE_CRASHED (the worker died)',
+            507: 'WAREHOUSE_WRITE_FAILED: the warehouse folder is not writable or the disk is full',
+            '4xx': 'another client error',
+            '5xx': 'another server error',
+          }),
+        },
       },
     },
     async (request) => refresher.refresh({ options: request.body ?? {} }),
   );
 
-  app.get('/health', { schema: { response: { 200: Health, '5xx': ErrorBody } } }, async () => {
+  const healthSchema = {
+    summary: 'What this server serves',
+    description:
+      'The run this server serves, whether it is the one in the warehouse file now (a refresh by another process ' +
+      'is followed within FOLLOW_MS), whether a refresh is running, and the latest failed refresh by any process.',
+    tags: [TAGS.pipeline.name],
+    response: { 200: Health, ...errorResponses({ '5xx': 'NOT_READY: nothing is served yet' }) },
+  };
+  app.get('/health', { schema: healthSchema }, async () => {
     const { run, loadedAt } = refresher.served;
     const warehouse = refresher.warehouse;
     return {

@@ -73,7 +73,7 @@ async function attach({ connection, input }: FeatureRun): Promise<void> {
   }
 }
 
-/** The rows a snapshot is built from, with parameterized queries. */
+/** The rows a snapshot is built from (and the run's data_quality, for the dashboard), with parameterized queries. */
 async function load(connection: DuckDBConnection): Promise<SnapshotRows> {
   return {
     definitions: await queryRows(
@@ -87,6 +87,10 @@ async function load(connection: DuckDBConnection): Promise<SnapshotRows> {
     variants: await queryRows(
       connection,
       'select country_key, country_code, segment_name, segment_variant, voucher_amount, voucher_count, variant_rows as rows from segment_vouchers',
+    ),
+    data_quality: await queryRows(
+      connection,
+      'select rule, effect, rows from data_quality order by effect, rows desc, rule',
     ),
   };
 }

@@ -2,7 +2,8 @@
 // the most used voucher amount. Answers from memory only: it never queries DuckDB.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError, ErrorBody } from '../errors.js';
+import { AppError } from '../errors.js';
+import { errorResponses, TAGS } from '../openapi.js';
 import { parseTimestamp, utcDaysBetween } from '../timestamps.js';
 import { countryKey, findVariant, variantKey, type Segment, type VoucherSnapshot } from './snapshot.js';
 
@@ -59,8 +60,28 @@ export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = asy
     '/select-voucher',
     {
       schema: {
+        summary: 'The voucher amount to offer a customer',
+        description:
+          'Places the customer in a variant of the named segment (segment_definitions: total_orders for ' +
+          'frequent_segment, UTC days since last_order_ts for recency_segment) and answers the most used amount of ' +
+          "that variant in that country (basis segment), or the country's most used amount when the variant has no " +
+          'data there (basis country). Answered from the in-memory snapshot of the served run, named by run_id.',
+        tags: [TAGS.vouchers.name],
         body: SelectVoucherRequest,
-        response: { 200: SelectVoucherResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+        response: {
+          200: SelectVoucherResponse,
+          ...errorResponses({
+            400:
+              'INVALID_REQUEST (a field missing or of the wrong type), FST_ERR_CTP_INVALID_JSON_BODY, ' +
+              'FST_ERR_CTP_EMPTY_JSON_BODY, INVALID_TIMESTAMP, LAST_ORDER_IN_FUTURE, FIRST_ORDER_AFTER_LAST_ORDER, ' +
+              'UNKNOWN_SEGMENT (the message lists the defined ones)',
+            404: 'UNKNOWN_COUNTRY (no clean data for it), NO_MATCHING_VARIANT (no variant covers the customer)',
+            413: 'FST_ERR_CTP_BODY_TOO_LARGE: a body over 1 MiB',
+            415: 'FST_ERR_CTP_INVALID_MEDIA_TYPE: a content type other than JSON',
+            '4xx': 'another client error',
+            '5xx': 'NOT_READY (nothing served yet) or an internal error',
+          }),
+        },
       },
     },
     async (request): Promise<Static<typeof SelectVoucherResponse>> => {

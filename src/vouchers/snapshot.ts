@@ -1,7 +1,7 @@
 // The immutable in-memory copy of segment_vouchers, country_vouchers and segment_definitions that
 // answers /select-voucher: read as rows from the warehouse by the pipeline worker (pipeline.ts),
-// built into frozen maps here in the server, then only read. Never mutate one, and never import
-// DuckDB from this file: the server process must not load it.
+// built into frozen maps here in the server, then only read; it carries the run's data_quality rows for the
+// dashboard. Never mutate one, and never import DuckDB from this file: the server process must not load it.
 
 /** What a segment's bounds are measured on (segment_definitions.measure). */
 export type Measure = 'total_orders' | 'days_since_last_order';
@@ -39,6 +39,15 @@ export interface VoucherSnapshot {
   segments: ReadonlyMap<string, Segment>;
   /** Keyed by countryKey(country_code). */
   countries: ReadonlyMap<string, CountryAnswers>;
+  /** The run's data_quality rows: what each cleaning rule did (for the dashboard; never read per request). */
+  dataQuality: readonly DataQualityRow[];
+}
+
+/** One row of data_quality: a cleaning rule, its effect (rejected, or not counted toward a segment), its input rows. */
+export interface DataQualityRow {
+  rule: string;
+  effect: string;
+  rows: number;
 }
 
 /** Countries are compared trimmed and case-insensitively, the same way the pipeline's country_key is made. */
@@ -77,6 +86,7 @@ export interface SnapshotRows {
   }[];
   countries: AnswerRow[];
   variants: (AnswerRow & { segment_name: string; segment_variant: string })[];
+  data_quality: DataQualityRow[];
 }
 
 /** Builds the frozen lookup structures the request path reads. */
@@ -108,5 +118,6 @@ export function buildSnapshot(rows: SnapshotRows, runId: string): VoucherSnapsho
       }),
     ]),
   );
-  return Object.freeze({ runId, segments, countries });
+  const dataQuality = Object.freeze(rows.data_quality.map((row) => Object.freeze({ ...row })));
+  return Object.freeze({ runId, segments, countries, dataQuality });
 }
