@@ -146,7 +146,7 @@ export interface ClvReport extends EventReport {
 export function clvReport(events: EventSource, input: ClvInput, sqlDir: string, limit = 10): Promise<ClvReport> {
   return runInMemory(
     [eventsPipeline, ltvPipeline, clvPipeline],
-    { sqlDir, inputs: { events, clv: input } },
+    { sqlDir, inputs: { events, clv: input }, onDisk: 'files' in events },
     async (connection) => ({
       ...(await readEventReport(connection, events)),
       model: await readClvModel(connection),

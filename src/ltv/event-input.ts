@@ -1,7 +1,9 @@
 // The one place event paths reach SQL: raw_events, the view sql/events/010_stg_events.sql reads, and
 // compacted_events: over the event store (store-input.ts), or over a numbered temporary copy of each event
 // file (so each event keeps its position; nothing compacted).
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { firstLine, sqlString } from '../warehouse/database.js';
@@ -19,6 +21,9 @@ export interface EventFile {
 
 /** Where the events come from: the event store's folder, or event files read as one data set. */
 export type EventSource = { store: string } | { files: EventFile[] };
+
+/** What DuckDB may hold in memory while reading event files (it spills the rest to disk). */
+const FILE_MEMORY_LIMIT = '1500MB';
 
 /** One file's values, each with its position: a table it is copied into, whose row number is the position. */
 async function copyEventFile(connection: DuckDBConnection, source: EventFile, table: string): Promise<void> {
@@ -57,6 +62,11 @@ export async function attachEvents(connection: DuckDBConnection, source: EventSo
     `set variable events_path = ${sqlString(source.files.map((file) => resolve(file.name)).join(', '))}`,
   );
   await connection.run('set preserve_insertion_order = true');
+  // The files' text is copied once (to number the values); past this much memory DuckDB spills to a folder
+  // of its own (and, in a scratch database, moves tables to its file), so the memory stays bounded.
+  const spill = await mkdtemp(join(tmpdir(), 'ltv-spill-'));
+  await connection.run(`set memory_limit = '${FILE_MEMORY_LIMIT}'`);
+  await connection.run(`set temp_directory = ${sqlString(spill)}`);
   const selects: string[] = [];
   for (const [i, file] of source.files.entries()) {
     await copyEventFile(connection, file, `raw_values_${i}`);
@@ -68,5 +78,5 @@ export async function attachEvents(connection: DuckDBConnection, source: EventSo
   if (selects.length > 0) {
     await connection.run(`create or replace temp view raw_events as ${selects.join(' union all ')}`);
   }
-  return async () => undefined;
+  return () => rm(spill, { recursive: true, force: true });
 }

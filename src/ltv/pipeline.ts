@@ -67,7 +67,9 @@ async function readTop(connection: DuckDBConnection, limit: number): Promise<Top
 
 /** The top `limit` customers of one event source, computed in memory, and its rejected events. */
 export function topLtv(events: EventSource, limit: number, sqlDir: string): Promise<TopLtv> {
-  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, (connection) => readTop(connection, limit));
+  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events }, onDisk: 'files' in events }, (connection) =>
+    readTop(connection, limit),
+  );
 }
 
 /** What the command line reports about an event source beside its answer (the rejected events, conflicts, ...). */
@@ -86,7 +88,7 @@ export async function readEventReport(connection: DuckDBConnection, events: Even
 
 /** topLtv, with what the command line reports beside it. */
 export function ltvReport(events: EventSource, limit: number, sqlDir: string): Promise<LtvReport> {
-  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events } }, async (connection) => ({
+  return runInMemory(LTV_FEATURES, { sqlDir, inputs: { events }, onDisk: 'files' in events }, async (connection) => ({
     customers: await readTopLtv(connection, limit),
     ...(await readEventReport(connection, events)),
   }));
