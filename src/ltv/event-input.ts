@@ -23,7 +23,7 @@ export interface EventFile {
 export type EventSource = { store: string } | { files: EventFile[] };
 
 /** What DuckDB may hold in memory while reading event files (it spills the rest to disk). */
-const FILE_MEMORY_LIMIT = '1500MB';
+const FILE_MEMORY_LIMIT = '1GB';
 
 /** One file's values, each with its position: a table it is copied into, whose row number is the position. */
 async function copyEventFile(connection: DuckDBConnection, source: EventFile, table: string): Promise<void> {
