@@ -1,8 +1,8 @@
 // The dashboard's routes: GET / and its files come from this service only; GET /dashboard/data.json holds every
 // answer /select-voucher gives, the served run's data quality and the run history (failed refreshes with their
 // reason); GET /dashboard/clv.json passes the customer value model's answer on, or its message.
+import { simulateOrders } from '../../src/clv/simulate.js';
 import t from 'tap';
-import { AppError } from '../../src/errors.js';
 import { writeVoucherParquet } from '../helpers/voucher-parquet.js';
 import { appWith, readWarehouse, sharedRun, TODAY } from '../helpers/warehouse.js';
 import { HISTORY, SEED_REQUEST } from '../vouchers/fixtures.js';
@@ -203,33 +203,31 @@ t.test('the run history lists a failed refresh with its reason, and the next suc
   t.equal(after.served.last_refresh_failure.superseded_by, refreshed.json().run_id);
 });
 
-t.test('GET /dashboard/clv.json', async (t) => {
+t.test("GET /dashboard/clv.json: the model's reason while it cannot be fitted, then its customers", async (t) => {
   const appFor = await sharedRun(t, HISTORY);
-  const panel = async (route?: () => unknown) => {
-    const { app } = await appFor(t);
-    if (route) app.get('/customers/top-clv', async () => route());
+  const { app } = await appFor(t);
+  const panel = async () => {
     const response = await app.inject({ method: 'GET', url: '/dashboard/clv.json' });
     t.equal(response.statusCode, 200, 'always a 200: the page reads one shape');
     return response.json();
   };
-
-  t.match(await panel(), { available: false, status: 404, customers: [], message: /no customer value model/ });
-  t.match(
-    await panel(() => {
-      throw new AppError(422, 'MODEL_NOT_FITTED', 'too few repeat customers to fit a model');
-    }),
-    { available: false, status: 422, code: 'MODEL_NOT_FITTED', message: 'too few repeat customers to fit a model' },
-  );
-  const customer = {
-    customer_id: '96f55c7d8f42',
-    last_name: 'Smith',
-    frequency: 3,
-    recency_weeks: 20,
-    t_weeks: 26,
-    monetary_value: 12.34,
-    p_alive: 0.91,
-    expected_purchases: 1.7,
-    expected_value: 21.5,
-  };
-  t.same(await panel(() => [customer]), { available: true, status: 200, customers: [customer] });
+  t.match(await panel(), {
+    available: false,
+    status: 422,
+    code: 'MODEL_NOT_FITTED',
+    customers: [],
+    message: /not fitted/,
+  });
+  // Orders of 300 customers drawn from the model itself: enough repeat buyers to fit it.
+  const orders = simulateOrders({ customers: 300, seed: 11 }).map((order, i) => ({
+    type: 'ORDER',
+    verb: 'NEW',
+    key: `o${i}`,
+    event_time: new Date(order.day * 86_400_000).toISOString(),
+    customer_id: order.customerId,
+    total_amount: `${order.cents / 100n}.${String(order.cents % 100n).padStart(2, '0')} USD`,
+  }));
+  t.equal((await app.inject({ method: 'POST', url: '/events', payload: orders })).statusCode, 200);
+  const top = (await app.inject({ method: 'GET', url: '/customers/top-clv?limit=10' })).json();
+  t.same(await panel(), { available: true, status: 200, customers: top }, 'the same customers as the API answers');
 });
