@@ -16,6 +16,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY sql ./sql
+# The dashboard's page, script and styles are served as they are, from the source tree.
+COPY src/dashboard/public ./src/dashboard/public
 COPY data/data.parquet.gzip data/sample-events.json data/sample-events.ndjson ./data/
 RUN chown -R node:node /app/data
 USER node

@@ -1,5 +1,6 @@
 // The API reference: an OpenAPI 3 document that @fastify/swagger builds from the TypeBox schemas the routes
 // validate with (GET /openapi.json), and Swagger UI at /docs, served from its package (no CDN). Never changes a route.
+import { projectPath } from './project-root.js';
 import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -7,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorBody } from './errors.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as {
   version: string;
 };
 

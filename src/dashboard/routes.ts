@@ -1,9 +1,9 @@
 // The dashboard: GET / (the page), its script, styles and Chart.js served from this project's files and
 // dependencies (no CDN, so it works offline), and the JSON it reads, answered from memory. Never opens DuckDB.
+import { projectPath } from '../project-root.js';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -14,7 +14,7 @@ import type { Refresher } from '../pipeline/refresher.js';
 import { dashboardData, dashboardDataSchema } from './data.js';
 
 /** The page's own files: beside this module's source, so the same path serves from src/ (tests) and dist/. */
-const PUBLIC_DIR = fileURLToPath(new URL('../../src/dashboard/public/', import.meta.url));
+const PUBLIC_DIR = projectPath('src/dashboard/public/');
 /** Chart.js's UMD build, from node_modules: the one file of it the page loads (and its source map). */
 const CHART_DIR = dirname(createRequire(import.meta.url).resolve('chart.js'));
 const CHART_FILES = new Set(['/chart.umd.min.js', '/chart.umd.min.js.map']);

@@ -2,12 +2,12 @@
 // returns its answer: the only way the server reaches DuckDB. A worker that dies without answering is a
 // 500, never a hung request.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
+import { projectPath } from '../project-root.js';
 import type { WorkerReply, WorkerRequest } from './worker-main.js';
 
-/** dist/worker.js, from src/pipeline/ (tests) and from dist/pipeline/ (the built service) alike. */
-export const WORKER_PATH = fileURLToPath(new URL('../../dist/worker.js', import.meta.url));
+/** dist/worker.js: the built worker, also when this module runs from source or from compiled tests. */
+export const WORKER_PATH = projectPath('dist/worker.js');
 
 /** Runs one request in a fresh worker process and returns its result; a worker that dies without one is a 500. */
 export function runWorker<T>(request: WorkerRequest): Promise<T> {

@@ -8,15 +8,12 @@ import { join } from 'node:path';
 import { PurchaseDays } from '../../clv/purchase-days.js';
 import { AppError } from '../../errors.js';
 import { isAlive } from '../../process-alive.js';
-import { withDatabase } from '../../warehouse/database.js';
 import { readBatchFile, TEMP_SUFFIX, writeBatchFile } from './batch-file.js';
-import { compactStore, type Compaction } from './compaction.js';
+import type { Compaction } from './compaction.js';
 import { readSnapshot, writeSnapshot } from './state-snapshot.js';
 import { batchFiles, compactedFiles } from './layout.js';
 import { LtvState, type OrderConflict } from './ltv-state.js';
-import { loadCompacted } from './state-loader.js';
 import { parseStoredLine } from './stored-event.js';
-import { attachStoreFiles } from './store-input.js';
 
 /** One accepted event as ingest hands it over: its id (a hash of its JSON as parsed) and its stored line. */
 export interface StoredEvent {
@@ -140,6 +137,7 @@ export class EventStore {
       await this.catchUp();
       this.#compacting = true;
       try {
+        const { compactStore } = await import('./compaction.js');
         const result = await compactStore(this.dir, this.sqlDir, maxBatches);
         for (const file of result?.files ?? []) this.#compacted.add(file);
         return result;
@@ -164,6 +162,12 @@ export class EventStore {
   async #loadCompacted(only?: string[]): Promise<void> {
     const files = only ?? (await compactedFiles(this.dir));
     if (files.length === 0) return;
+    // DuckDB is loaded only here and in compactions: a store with a snapshot, or without parquet, never needs it.
+    const [{ withDatabase }, { attachStoreFiles }, { loadCompacted }] = await Promise.all([
+      import('../../warehouse/database.js'),
+      import('./store-input.js'),
+      import('./state-loader.js'),
+    ]);
     const batches = await withDatabase(':memory:', {}, async (connection) => {
       await attachStoreFiles(connection, { batches: [], parquet: files.map((file) => join(this.dir, file)) });
       return loadCompacted(connection, this.sqlDir, this.state);

@@ -3,14 +3,14 @@
 // 503 and is started again; the server never loads DuckDB. Reads and commits are queued by the worker,
 // so one computation at a time, whatever the number of clients.
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
+import { projectPath } from '../../project-root.js';
 import type { StoredEvent } from './event-store.js';
 import type { StoreMessage, StoreReply, StoreRequest, StoreResults } from './worker-loop.js';
 
-const WORKER_PATH = fileURLToPath(new URL('../../../dist/store-worker.js', import.meta.url));
+const WORKER_PATH = projectPath('dist/store-worker.js');
 
 interface Waiting {
   resolve: (result: unknown) => void;
