@@ -1,5 +1,9 @@
 // The event store under concurrency in one process: compactions asked for together, and commits while
 // they run, leave every acknowledged event in the store exactly once, and the state answering as the SQL.
+// And what a dead writer left is cleared, even when nothing reaped the writer.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { ingest } from '../../src/ltv/ingest.js';
@@ -41,4 +45,21 @@ t.test('compactions asked for together, and commits meanwhile, keep every event 
   t.equal(counts!.compacted + counts!.waiting, accepted, 'every acknowledged event is in the store once');
   t.ok(counts!.compacted > 0, 'compactions ran');
   t.same(store.state.top(100), (await topLtv({ store: dir }, 100, 'sql')).customers, 'the state answers as the SQL');
+});
+
+t.test('a partial batch file of a writer that died unreaped is removed at the next start', async (t) => {
+  const dir = join(folderOf(t), 'events');
+  await mkdir(dir, { recursive: true });
+  // The shell's background child exits at once, and the sleep that replaces the shell never waits for it:
+  // it stays a zombie, as an orphaned writer does in a container whose first process reaps nothing.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.teardown(() => parent.kill('SIGKILL'));
+  const [chunk] = (await once(parent.stdout, 'data')) as [Buffer];
+  const pid = Number(chunk.toString().trim());
+  const state = async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0];
+  while ((await state()) !== 'Z') await new Promise((resolve) => setImmediate(resolve));
+  const partial = `20260101T000000000Z-${pid}-000001.ndjson.tmp`;
+  await writeFile(join(dir, partial), '{"half": ');
+  await EventStore.open(dir, 'sql');
+  t.notOk((await readdir(dir)).includes(partial), 'the partial file is gone');
 });
