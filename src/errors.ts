@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { closeGently, lingerAfterAnswer } from './lingering-close.js';
 
 /** A command line that cannot be run as typed: cli.ts prints it with the usage text. */
 export class UsageError extends Error {}
@@ -54,6 +55,8 @@ export function errorHandler(error: FastifyError | AppError, request: FastifyReq
   if (body.statusCode >= 500) {
     request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
   } else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
+  // Answered before the request was read to its end (a body over the limit): the client may still be sending.
+  if (!request.raw.complete) lingerAfterAnswer(request.raw.socket);
   void reply.status(body.statusCode).send(body);
 }
 
@@ -63,9 +66,11 @@ export function errorHandler(error: FastifyError | AppError, request: FastifyReq
  * and a client that is not told so sends its next request into the closed socket. (Fastify's own answer has
  * no code and no Connection header.) The answer to a HEAD has no body, or the client cannot read it; the
  * method is only known when the refused bytes start with it (Node's own answer never has a body).
+ * The socket is closed gently: a client still writing its headers would otherwise get a reset, not the answer.
+ * Node's parser calls this again for every chunk that arrives while the socket drains; those are ignored.
  */
 export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
   const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const reason =
     statusCode === 431
@@ -82,10 +87,8 @@ export function clientErrorHandler(error: ConnectionError, socket: Socket): void
         error: STATUS_CODES[statusCode],
         message: reason,
       });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy(error);
+  socket.write(
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  closeGently(socket);
 }
