@@ -73,3 +73,11 @@ t.test('the machine time zone does not move any day count', async (t) => {
     );
   }
 });
+
+t.test("npm's own errors are shown, not silenced by the project's npm configuration", async (t) => {
+  // As from a user's shell: without the npm_config_loglevel that `npm test --loglevel=...` passes down.
+  const { npm_config_loglevel: _loglevel, ...env } = process.env;
+  const npm = spawnSync('npm', ['run', 'nosuch'], { encoding: 'utf8', env });
+  t.equal(npm.status, 1);
+  t.match(npm.stderr, /Missing script: "nosuch"/, 'npm says what went wrong on standard error');
+});

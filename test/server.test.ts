@@ -34,6 +34,11 @@ t.test('starts, builds the warehouse, answers the seed request, stops on SIGTERM
     server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
   t.ok(existsSync(config.DB_PATH), 'the first start built the warehouse');
+  const building = output.search(/no warehouse at [^"]*warehouse\.duckdb yet: building it/);
+  t.ok(
+    building >= 0 && building < output.indexOf('Server listening'),
+    `it says it is building the warehouse before it listens, not a blank screen:\n${output}`,
+  );
   const mapped = await readFile(`/proc/${server.pid}/maps`, 'utf8');
   t.notMatch(mapped, /duckdb/i, 'the server process never loads DuckDB: the pipeline worker does');
 

@@ -80,6 +80,11 @@ export class Refresher {
       } catch (error) {
         log.warn({ err: error, db: dbPath }, 'the existing warehouse cannot be served; rebuilding it');
       }
+    } else {
+      log.info(
+        { db: dbPath, inputs: this.options.inputs },
+        `no warehouse at ${dbPath} yet: building it from the inputs before serving (a few seconds for the sample)`,
+      );
     }
     await this.refresh();
   }
