@@ -6,12 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { writeVoucherParquet } from './helpers/voucher-parquet.js';
-import { fixtureDir, folderOf, segmentVouchers } from './helpers/warehouse.js';
+import { fixtureDir, folderOf, segmentVouchers, testSqlDir } from './helpers/warehouse.js';
 
+/** The CLI with the tests' own SQL (their segment definitions, not the shipped ones). */
 const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['dist/cli.js', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, LOG_LEVEL: 'silent', SQL_DIR: testSqlDir(), ...env },
   });
 
 t.test('refresh prints the run summary; query prints a table', async (t) => {

@@ -4,7 +4,14 @@ import { join, resolve } from 'node:path';
 import t from 'tap';
 import { generateVoucherSample } from '../../src/samples/vouchers.js';
 import { queryRows, sqlString, withDatabase } from '../../src/warehouse/database.js';
-import { folderOf, readWarehouse, refresherFor, segmentVouchers, testConfig } from '../helpers/warehouse.js';
+import {
+  folderOf,
+  readWarehouse,
+  refresherFor,
+  segmentVouchers,
+  SHIPPED_SQL_DIR,
+  testConfig,
+} from '../helpers/warehouse.js';
 
 const SHIPPED = 'data/data.parquet.gzip';
 
@@ -32,8 +39,10 @@ t.test('the committed sample is what the generator writes', async (t) => {
   t.same(difference, { only_fresh: 0, only_shipped: 0 }, 'run npm run generate-sample and commit data/ if this fails');
 });
 
-t.test('the pipeline gives the independently worked-out answers on the sample', async (t) => {
-  const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED });
+// Pins the shipped answers: it fails when the shipped segment bounds change, as it should. Then work the answers
+// out again for the new bounds and update EXPECTED and the generator's header.
+t.test('with the shipped segment definitions, the pipeline gives the worked-out answers on the sample', async (t) => {
+  const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED, SQL_DIR: SHIPPED_SQL_DIR });
   const summary = await refresherFor(config).refresh();
   t.match(summary, { rows_read: 511_427, rejected_by_rule: { missing_voucher_amount: 29_567, duplicate_row: 12 } });
   t.match(summary.excluded_by_rule, { total_orders_missing: Number, last_order_after_timestamp: Number });
@@ -54,5 +63,9 @@ t.test('the pipeline gives the independently worked-out answers on the sample', 
       countries.find((row) => row.country_code === country)?.voucher_amount ?? null,
     ];
   }
-  t.same(actual, EXPECTED);
+  t.same(
+    actual,
+    EXPECTED,
+    'the answers for the shipped bounds (sql/vouchers/060_segment_definitions.sql); changed the bounds? work them out again',
+  );
 });
