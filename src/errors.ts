@@ -1,6 +1,7 @@
 // Errors that carry an HTTP status and a stable code, and the handlers that turn any error into
 // { statusCode, code, error, message }: errorHandler for requests that reach a route, clientErrorHandler
-// for those Node's HTTP parser refuses. A 5xx never shows its internals to a client unless it says it may.
+// for those Node's HTTP parser refuses. A 5xx never shows its internals to a client unless it says it may;
+// the log has a stack trace only for the errors nobody expected (not an AppError).
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
@@ -22,6 +23,17 @@ export class AppError extends Error {
     super(message, options);
     this.name = 'AppError';
   }
+}
+
+const loggedErrors = new WeakSet<Error>();
+
+/**
+ * Marks an error that its thrower has already logged, with what only the thrower knows (a failed refresh:
+ * its code, reason and inputs): the error handler then answers it without logging it a second time.
+ */
+export function alreadyLogged<E extends Error>(error: E): E {
+  loggedErrors.add(error);
+  return error;
 }
 
 /** The body of every error response; routes declare it for their 4xx and 5xx answers. */
@@ -52,7 +64,15 @@ function describe(error: Partial<FastifyError> & Error): ErrorBody {
 
 export function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
   const body = describe(error);
-  if (body.statusCode >= 500) {
+  if (loggedErrors.has(error)) {
+    // Logged where it was thrown, with its context.
+  } else if (body.statusCode >= 500 && error instanceof AppError) {
+    // A failure the code expects and names (a worker that died, a full disk): its code and message say it all.
+    request.log.error(
+      { code: body.code, reason: error.message, url: request.url, method: request.method },
+      'request failed',
+    );
+  } else if (body.statusCode >= 500) {
     request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
   } else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
   // Answered before the request was read to its end (a body over the limit): the client may still be sending.

@@ -3,7 +3,7 @@
 // runs in a pipeline worker process; this process never opens the warehouse. Knows no feature.
 import { existsSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
-import { AppError } from '../errors.js';
+import { alreadyLogged, AppError } from '../errors.js';
 import type { Loaded, RefreshRequest } from './refresh.js';
 import type { RunSummary } from './run-summary.js';
 import type { ReadResult } from './worker-main.js';
@@ -118,7 +118,7 @@ export class Refresher {
         { code: failure.code, reason: failure.message, inputs: request.inputs },
         'refresh failed; still serving the previous warehouse',
       );
-      throw failure;
+      throw alreadyLogged(failure);
     } finally {
       this.#running = false;
     }
