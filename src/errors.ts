@@ -62,8 +62,26 @@ function describe(error: Partial<FastifyError> & Error): ErrorBody {
   };
 }
 
+/** The body formats a route reads, as a client would send them. */
+const BODY_FORMATS: [string, string][] = [
+  ['application/json', 'JSON'],
+  ['application/x-ndjson', 'NDJSON (one JSON value per line)'],
+];
+
+/** Why a body's content type is refused, and what the route reads instead. */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const sent = request.headers['content-type'];
+  const readable = BODY_FORMATS.filter(([type]) => request.server.hasContentTypeParser(type)).map(
+    ([type, format]) => `${format} with Content-Type: ${type}`,
+  );
+  const problem =
+    sent === undefined ? 'the body has no Content-Type' : `Content-Type ${JSON.stringify(sent)} is not read`;
+  return readable.length > 0 ? `${problem}: send ${readable.join(', or ')}` : `${problem} by this route`;
+}
+
 export function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
   const body = describe(error);
+  if (body.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') body.message = unsupportedMediaType(request);
   if (loggedErrors.has(error)) {
     // Logged where it was thrown, with its context.
   } else if (body.statusCode >= 500 && error instanceof AppError) {
