@@ -7,7 +7,8 @@ import { loadConfig } from './config.js';
 
 const USAGE = `usage:
   npm run refresh -- [--input PATH] [--db PATH]     rebuild the warehouse from the voucher parquet
-  npm run query -- "SQL" [--db PATH]                run a read-only query against the warehouse
+  npm run query -- ["SQL"] [--db PATH]              run a read-only query against the warehouse;
+                                                    without SQL, open a read-only SQL prompt
   npm run ltv -- top X [--events FILE] [--json]     the X customers with the highest lifetime value,
                                                     from FILE alone, or from the event store
   npm run ingest -- FILE                            append FILE's events to the event store
@@ -48,7 +49,7 @@ async function generateSample(args: string[]): Promise<void> {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   refresh: async (args) => (await import('./pipeline/commands.js')).refresh(args),
-  query: async (args) => (await import('./pipeline/commands.js')).query(args),
+  query: async (args) => (await import('./warehouse/query.js')).query(args),
   ltv: async (args) => (await import('./ltv/commands.js')).ltv(args),
   ingest: async (args) => (await import('./ltv/commands.js')).ingestFile(args),
   'generate-sample': generateSample,
