@@ -15,6 +15,7 @@ import { Refresher } from './pipeline/refresher.js';
 import { pipelineRoutes } from './pipeline/routes.js';
 import { runWorker } from './pipeline/worker-process.js';
 import { RouteMethods } from './route-methods.js';
+import { isoTime, OneLinePerRequest } from './request-log.js';
 import { refresherOptions, RUN_FIGURES } from './served-features.js';
 import { schemaErrorFormatter } from './validation-messages.js';
 import type { VoucherSnapshot } from './vouchers/snapshot.js';
@@ -31,7 +32,8 @@ export interface AppOptions {
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    logger: { level: config.LOG_LEVEL, timestamp: isoTime },
+    logController: new OneLinePerRequest(),
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
