@@ -59,6 +59,11 @@ async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) throw new UsageError(name ? `unknown command ${name}` : 'no command given');
+  // A person at a terminal sees each SQL step of a long refresh or ltv run; a program reading the output
+  // (stderr not a terminal, or --json asked for) sees none of it.
+  if (process.stderr.isTTY && !args.includes('--json')) {
+    (await import('./pipeline/progress.js')).printSteps(process.stderr);
+  }
   await command(args);
 }
 
