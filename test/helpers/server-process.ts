@@ -2,7 +2,7 @@
 // started on a free loopback port with a test's configuration, talked to over HTTP, killed or stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import type { Config } from '../../src/config.js';
@@ -27,6 +27,32 @@ export interface StartOptions {
   detached?: boolean;
 }
 
+/**
+ * Whether process `pid` itself listens on `port`, from /proc: a port free a moment ago can be taken by another
+ * test's server before this one, which builds its warehouse first, gets to listen on it; a /health answer alone
+ * could then come from that other server.
+ */
+async function listensOn(pid: number, port: number): Promise<boolean> {
+  let sockets: Set<string>;
+  try {
+    const fds = await readdir(`/proc/${pid}/fd`);
+    const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+    sockets = new Set(links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode) => inode !== undefined));
+  } catch {
+    // Cannot tell (no /proc, or not allowed to look): the /health answer has to do, as before.
+    return true;
+  }
+  const table = await readFile(`/proc/${pid}/net/tcp`, 'utf8');
+  return table
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .some(
+      ([, local, , state, , , , , , inode]) =>
+        state === '0A' && Number.parseInt(local?.split(':')[1] ?? '', 16) === port && sockets.has(inode ?? ''),
+    );
+}
+
 /** A port that was free a moment ago: the server is told it, so it can log at any level. */
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -38,8 +64,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** How often a server whose port another process took first is started again on another port. */
+const PORT_ATTEMPTS = 3;
+
 /** Starts the built server with `config` on a free port and resolves once /health answers; it is SIGKILLed at the end of the test. */
 export async function startServer(t: Test, config: Config, options: StartOptions = {}): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(t, config, options);
+    if (started !== 'port taken') return started;
+    if (attempt === PORT_ATTEMPTS) throw new Error(`another process took the free port ${PORT_ATTEMPTS} times`);
+  }
+}
+
+async function startOnce(t: Test, config: Config, options: StartOptions): Promise<ServerProcess | 'port taken'> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -73,11 +110,13 @@ export async function startServer(t: Test, config: Config, options: StartOptions
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (ended) {
+      // It built its warehouse first, and the port was free when picked: another process may have taken it.
+      if (/EADDRINUSE/.test(output)) return 'port taken';
       throw new Error(`the server ended (exit ${child.exitCode ?? child.signalCode}) before it answered:\n${output}`);
     }
     if (Date.now() > deadline) throw new Error(`the server did not answer within ${START_TIMEOUT_MS} ms:\n${output}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      if ((await fetch(`${url}/health`)).ok && (await listensOn(child.pid!, port))) break;
     } catch {
       // not listening yet
     }
