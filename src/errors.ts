@@ -79,20 +79,27 @@ function unsupportedMediaType(request: FastifyRequest): string {
   return readable.length > 0 ? `${problem}: send ${readable.join(', or ')}` : `${problem} by this route`;
 }
 
-export function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
-  const body = describe(error);
-  if (body.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') body.message = unsupportedMediaType(request);
-  if (loggedErrors.has(error)) {
-    // Logged where it was thrown, with its context.
-  } else if (body.statusCode >= 500 && error instanceof AppError) {
+/** One log line for an error answer: why a request was refused, or why it failed (a stack only when unexpected). */
+function logAnswer(error: Error, body: ErrorBody, request: FastifyRequest): void {
+  // Logged where it was thrown, with its context.
+  if (loggedErrors.has(error)) return;
+  if (body.statusCode < 500) {
+    request.log.info({ code: body.code, reason: body.message }, 'request rejected');
+  } else if (error instanceof AppError) {
     // A failure the code expects and names (a worker that died, a full disk): its code and message say it all.
     request.log.error(
       { code: body.code, reason: error.message, url: request.url, method: request.method },
       'request failed',
     );
-  } else if (body.statusCode >= 500) {
+  } else {
     request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
-  } else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
+  }
+}
+
+export function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
+  const body = describe(error);
+  if (body.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') body.message = unsupportedMediaType(request);
+  logAnswer(error, body, request);
   // Answered before the request was read to its end (a body over the limit): the client may still be sending.
   if (!request.raw.complete) lingerAfterAnswer(request.raw.socket);
   void reply.status(body.statusCode).send(body);
