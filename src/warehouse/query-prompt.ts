@@ -161,11 +161,12 @@ export async function runPrompt({ dbPath, input, output, errors }: PromptOptions
   prompt();
   for (let line = await nextLine(); line !== undefined; line = await nextLine()) {
     if (!pending && line.trim().startsWith('.')) {
-      const [name = '', ...rest] = line.trim().split(/\s+/);
+      // A ; out of habit after a command (.tables;) is not part of it.
+      const [name = '', ...rest] = line.trim().replace(/;+$/, '').split(/\s+/);
       const command = commands[name];
       try {
         if (!command) throw new Error(`unknown command ${name} (.help lists them)`);
-        if (await command(rest.join(' ').replace(/;$/, ''))) break;
+        if (await command(rest.join(' '))) break;
       } catch (error) {
         fail(error);
       }

@@ -54,7 +54,7 @@ t.test('the prompt, fed through standard input, runs each statement and carries 
     ' group by segment_name order by segment_name;',
     'select * from no_such_table;',
     'select 1 as one; select 2 as two;',
-    '.schema segment_definitions',
+    '.schema segment_definitions;',
     '.quit',
     'select 3 as never_run;',
   ].join('\n');
