@@ -15,6 +15,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** The end of what the server has logged (pino's JSON lines). */
   output: () => string;
+  /** Resolves once the server's output matches `pattern` (what it logs reaches this process after its answers may). */
+  logged: (pattern: RegExp) => Promise<void>;
   /** Resolves with the exit code and signal once the process has ended. */
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
@@ -101,9 +103,23 @@ async function startOnce(t: Test, config: Config, options: StartOptions): Promis
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
+  const waiting = new Set<{ pattern: RegExp; resolve: () => void }>();
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+    for (const waiter of waiting) {
+      if (waiter.pattern.test(output)) {
+        waiting.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  const logged = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      if (pattern.test(output)) resolve();
+      else waiting.add({ pattern, resolve });
+    });
   const url = `http://127.0.0.1:${port}`;
   let ended = false;
   void exited.then(() => (ended = true));
@@ -122,7 +138,7 @@ async function startOnce(t: Test, config: Config, options: StartOptions): Promis
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, child, output: () => output, exited };
+  return { url, child, output: () => output, logged, exited };
 }
 
 export interface Answer {

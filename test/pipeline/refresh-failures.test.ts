@@ -4,9 +4,19 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { request, startServer } from '../helpers/server-process.js';
+import { request, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { copySqlDir, fixtureDir } from '../helpers/warehouse.js';
 import { HISTORY } from '../vouchers/fixtures.js';
+
+/**
+ * Waits until the server has logged a request made after everything before it: its log reaches this process
+ * later than its answers may, but in the order it was written, so then every earlier line is here.
+ */
+async function everythingLogged(server: ServerProcess): Promise<void> {
+  const marker = `/health?marker=${Math.random().toString(36).slice(2)}`;
+  await request(server.url, 'GET', marker);
+  await server.logged(new RegExp(`"url":"${marker.replace(/[?]/g, '\\?')}"`));
+}
 
 /** The server's JSON log lines that mention `text`. */
 const logLinesWith = (output: string, text: string) =>
@@ -42,6 +52,7 @@ t.test('a typo in a SQL file fails the refresh naming sql/<file>, line N; it is 
   }
   await writeFile(file, text);
 
+  await everythingLogged(server);
   const failures = logLinesWith(server.output(), 'PIPELINE_FAILED');
   t.equal(failures.length, typos.length, `each failed refresh is logged once:\n${server.output()}`);
   for (const logged of failures) {
@@ -70,6 +81,7 @@ t.test('a refresh refused for its input is logged once too', async (t) => {
   await rm(config.DATA_PATH);
   const answer = await request(server.url, 'POST', '/refresh');
   t.match(answer, { status: 422, body: { code: 'INPUT_NOT_FOUND' } });
+  await everythingLogged(server);
   const mentions = logLinesWith(server.output(), 'INPUT_NOT_FOUND');
   t.equal(mentions.length, 1, `logged once:\n${server.output()}`);
   t.match(mentions[0], { level: 50, msg: /refresh failed/, inputs: { vouchers: config.DATA_PATH } });
