@@ -15,7 +15,10 @@ import { registerOpenApi } from './openapi.js';
 import type { Loaded } from './pipeline/refresh.js';
 import { Refresher } from './pipeline/refresher.js';
 import { pipelineRoutes } from './pipeline/routes.js';
+import { RouteMethods } from './route-methods.js';
+import { isoTime, OneLinePerRequest } from './request-log.js';
 import { refresherOptions, RUN_FIGURES } from './served-features.js';
+import { schemaErrorFormatter } from './validation-messages.js';
 import type { VoucherSnapshot } from './vouchers/snapshot.js';
 import { voucherRoutes } from './vouchers/routes.js';
 
@@ -30,19 +33,32 @@ export interface AppOptions {
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    logger: { level: config.LOG_LEVEL, timestamp: isoTime },
+    logController: new OneLinePerRequest(),
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     clientErrorHandler,
     // A field of the wrong type is an error, not something to coerce ("15" is not 15 orders), and a
-    // schema that forbids extra fields rejects them instead of silently dropping them.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // schema that forbids extra fields rejects them instead of silently dropping them. `verbose` hands the
+    // error formatter the schema and the value of each failure, so its message can name every missing field.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
+    schemaErrorFormatter,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request) => {
+  const routeMethods = new RouteMethods(app);
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = routeMethods.allowed(request.url);
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+      throw new AppError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed on ${request.url.split('?')[0]}: use ${allowed.join(' or ')}`,
+      );
+    }
     throw new AppError(404, 'NOT_FOUND', `no route ${request.method} ${request.url}`);
   });
 

@@ -7,7 +7,8 @@ import { loadConfig } from './config.js';
 
 const USAGE = `usage:
   npm run refresh -- [--input PATH] [--db PATH]     rebuild the warehouse from the voucher parquet
-  npm run query -- "SQL" [--db PATH]                run a read-only query against the warehouse
+  npm run query -- ["SQL"] [--db PATH]              run a read-only query against the warehouse;
+                                                    without SQL, open a read-only SQL prompt
   npm run ltv -- top X [--events FILE] [--json]     the X customers with the highest lifetime value,
                                                     from FILE alone, or from the event store
   npm run ltv -- model [--events FILE] [--calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD]] [--json]
@@ -59,7 +60,7 @@ async function generateSample(args: string[]): Promise<void> {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   refresh: async (args) => (await import('./pipeline/commands.js')).refresh(args),
-  query: async (args) => (await import('./pipeline/commands.js')).query(args),
+  query: async (args) => (await import('./warehouse/query.js')).query(args),
   ltv: async (args) => (await import('./ltv/commands.js')).ltv(args),
   ingest: async (args) => (await import('./ltv/commands.js')).ingestFile(args),
   'generate-sample': generateSample,
@@ -69,6 +70,11 @@ async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) throw new UsageError(name ? `unknown command ${name}` : 'no command given');
+  // A person at a terminal sees each SQL step of a long refresh or ltv run; a program reading the output
+  // (stderr not a terminal, or --json asked for) sees none of it.
+  if (process.stderr.isTTY && !args.includes('--json')) {
+    (await import('./pipeline/progress.js')).printSteps(process.stderr);
+  }
   await command(args);
 }
 

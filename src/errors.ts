@@ -1,10 +1,12 @@
 // Errors that carry an HTTP status and a stable code, and the handlers that turn any error into
 // { statusCode, code, error, message }: errorHandler for requests that reach a route, clientErrorHandler
-// for those Node's HTTP parser refuses. A 5xx never shows its internals to a client unless it says it may.
+// for those Node's HTTP parser refuses. A 5xx never shows its internals to a client unless it says it may;
+// the log has a stack trace only for the errors nobody expected (not an AppError).
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { closeGently, lingerAfterAnswer } from './lingering-close.js';
 
 /** A command line that cannot be run as typed: cli.ts prints it with the usage text. */
 export class UsageError extends Error {}
@@ -21,6 +23,17 @@ export class AppError extends Error {
     super(message, options);
     this.name = 'AppError';
   }
+}
+
+const loggedErrors = new WeakSet<Error>();
+
+/**
+ * Marks an error that its thrower has already logged, with what only the thrower knows (a failed refresh:
+ * its code, reason and inputs): the error handler then answers it without logging it a second time.
+ */
+export function alreadyLogged<E extends Error>(error: E): E {
+  loggedErrors.add(error);
+  return error;
 }
 
 /** The body of every error response; routes declare it for their 4xx and 5xx answers. */
@@ -49,11 +62,46 @@ function describe(error: Partial<FastifyError> & Error): ErrorBody {
   };
 }
 
+/** The body formats a route reads, as a client would send them. */
+const BODY_FORMATS: [string, string][] = [
+  ['application/json', 'JSON'],
+  ['application/x-ndjson', 'NDJSON (one JSON value per line)'],
+];
+
+/** Why a body's content type is refused, and what the route reads instead. */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const sent = request.headers['content-type'];
+  const readable = BODY_FORMATS.filter(([type]) => request.server.hasContentTypeParser(type)).map(
+    ([type, format]) => `${format} with Content-Type: ${type}`,
+  );
+  const problem =
+    sent === undefined ? 'the body has no Content-Type' : `Content-Type ${JSON.stringify(sent)} is not read`;
+  return readable.length > 0 ? `${problem}: send ${readable.join(', or ')}` : `${problem} by this route`;
+}
+
+/** One log line for an error answer: why a request was refused, or why it failed (a stack only when unexpected). */
+function logAnswer(error: Error, body: ErrorBody, request: FastifyRequest): void {
+  // Logged where it was thrown, with its context.
+  if (loggedErrors.has(error)) return;
+  if (body.statusCode < 500) {
+    request.log.info({ code: body.code, reason: body.message }, 'request rejected');
+  } else if (error instanceof AppError) {
+    // A failure the code expects and names (a worker that died, a full disk): its code and message say it all.
+    request.log.error(
+      { code: body.code, reason: error.message, url: request.url, method: request.method },
+      'request failed',
+    );
+  } else {
+    request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+  }
+}
+
 export function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
   const body = describe(error);
-  if (body.statusCode >= 500) {
-    request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
-  } else request.log.info({ code: body.code, reason: body.message }, 'request rejected');
+  if (body.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') body.message = unsupportedMediaType(request);
+  logAnswer(error, body, request);
+  // Answered before the request was read to its end (a body over the limit): the client may still be sending.
+  if (!request.raw.complete) lingerAfterAnswer(request.raw.socket);
   void reply.status(body.statusCode).send(body);
 }
 
@@ -63,9 +111,11 @@ export function errorHandler(error: FastifyError | AppError, request: FastifyReq
  * and a client that is not told so sends its next request into the closed socket. (Fastify's own answer has
  * no code and no Connection header.) The answer to a HEAD has no body, or the client cannot read it; the
  * method is only known when the refused bytes start with it (Node's own answer never has a body).
+ * The socket is closed gently: a client still writing its headers would otherwise get a reset, not the answer.
+ * Node's parser calls this again for every chunk that arrives while the socket drains; those are ignored.
  */
 export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
   const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const reason =
     statusCode === 431
@@ -82,10 +132,8 @@ export function clientErrorHandler(error: ConnectionError, socket: Socket): void
         error: STATUS_CODES[statusCode],
         message: reason,
       });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy(error);
+  socket.write(
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  closeGently(socket);
 }

@@ -6,12 +6,23 @@ function cell(value: unknown): string {
   return String(value);
 }
 
+export interface TableOptions {
+  /** Which columns to align to the right; by default those whose values are all numbers. */
+  rightAligned?: boolean[];
+  /** The row count to report when `rows` is only the first part of the result ("(12,345 rows, 100 shown)"). */
+  note?: string;
+}
+
 /** Column names over a rule, then one line per row; numbers right-aligned. */
-export function formatTable(columns: string[], rows: unknown[][]): string {
+export function formatTable(columns: string[], rows: unknown[][], options: TableOptions = {}): string {
   const text = rows.map((row) => row.map(cell));
-  const numeric = columns.map(
-    (_, index) => rows.length > 0 && rows.every((row) => row[index] === null || typeof row[index] === 'number'),
-  );
+  const numeric =
+    options.rightAligned ??
+    columns.map(
+      (_, index) =>
+        rows.length > 0 &&
+        rows.every((row) => row[index] === null || typeof row[index] === 'number' || typeof row[index] === 'bigint'),
+    );
   const widths = columns.map((name, index) => Math.max(name.length, ...text.map((row) => row[index]!.length)));
   const line = (values: string[]) =>
     values
@@ -19,6 +30,6 @@ export function formatTable(columns: string[], rows: unknown[][]): string {
       .join('  ')
       .trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
+  const count = options.note ?? `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
   return [line(columns), rule, ...text.map(line), count].join('\n');
 }

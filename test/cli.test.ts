@@ -6,12 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { writeVoucherParquet } from './helpers/voucher-parquet.js';
-import { fixtureDir, folderOf, segmentVouchers } from './helpers/warehouse.js';
+import { fixtureDir, folderOf, segmentVouchers, testSqlDir } from './helpers/warehouse.js';
 
+/** The CLI with the tests' own SQL (their segment definitions, not the shipped ones). */
 const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['dist/cli.js', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, LOG_LEVEL: 'silent', SQL_DIR: testSqlDir(), ...env },
   });
 
 t.test('refresh prints the run summary; query prints a table', async (t) => {
@@ -72,4 +73,12 @@ t.test('the machine time zone does not move any day count', async (t) => {
       `TZ=${zone}`,
     );
   }
+});
+
+t.test("npm's own errors are shown, not silenced by the project's npm configuration", async (t) => {
+  // As from a user's shell: without the npm_config_loglevel that `npm test --loglevel=...` passes down.
+  const { npm_config_loglevel: _loglevel, ...env } = process.env;
+  const npm = spawnSync('npm', ['run', 'nosuch'], { encoding: 'utf8', env });
+  t.equal(npm.status, 1);
+  t.match(npm.stderr, /Missing script: "nosuch"/, 'npm says what went wrong on standard error');
 });

@@ -1,12 +1,8 @@
-// `npm run refresh` and `npm run query`: rebuild the warehouse, or read it, from the command line.
+// `npm run refresh`: rebuild the warehouse from the command line (`npm run query` is in warehouse/query.ts).
 // Prints results; throws for cli.ts to report. Never exits the process.
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { UsageError } from '../errors.js';
 import { loadConfig } from '../config.js';
-import { formatTable } from '../text-table.js';
-import { withDatabase } from '../warehouse/database.js';
 import { refresherOptions } from '../served-features.js';
 import { Refresher } from './refresher.js';
 import type { RunSummary } from './run-summary.js';
@@ -36,16 +32,4 @@ export async function refresh(args: string[]): Promise<void> {
     refresherOptions({ ...config, DB_PATH: values.db ?? config.DB_PATH }, pino({ level: 'silent' })),
   );
   console.log(describeRun(await refresher.refresh({ inputs: values.input ? { vouchers: values.input } : {} })));
-}
-
-export async function query(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { db: { type: 'string' } }, allowPositionals: true });
-  const sql = positionals.join(' ').trim();
-  if (!sql) throw new UsageError('query needs the SQL to run');
-  const dbPath = values.db ?? loadConfig().DB_PATH;
-  if (!existsSync(dbPath)) throw new Error(`no warehouse at ${dbPath}: run npm run refresh (or npm start) first`);
-  await withDatabase(dbPath, { readOnly: true }, async (connection) => {
-    const reader = await connection.runAndReadAll(sql);
-    console.log(formatTable(reader.columnNames(), reader.getRowsJson()));
-  });
 }

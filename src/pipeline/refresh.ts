@@ -15,7 +15,8 @@ import { writeServed } from '../warehouse/served-file.js';
 import type { FeatureRun, PipelineFeature } from './feature.js';
 import { recordRun, runFigures } from './run-record.js';
 import type { RunSummary } from './run-summary.js';
-import { readPipelineSql, type PipelineSql } from './sql-files.js';
+import { publishStep } from './progress.js';
+import { readPipelineSql, type PipelineSql, type SqlFile } from './sql-files.js';
 import { diskError, isDiskTrouble, runChecks, runStep } from './steps.js';
 
 export interface RefreshRequest {
@@ -50,20 +51,28 @@ export async function runFeatures(
     options: run.options,
     input: run.inputs[feature.name],
   });
+  const checks = sql.features.flatMap((read) => read.checks);
+  const total = sql.features.reduce((sum, read) => sum + read.steps.length, checks.length);
+  let index = 0;
+  /** Runs one SQL file, reporting it to whoever watches the run's progress (progress.ts). */
+  const timed = async (file: SqlFile, work: () => Promise<void>) => {
+    const progress = { file: file.name, index: ++index, total };
+    publishStep({ ...progress, phase: 'start' });
+    const started = performance.now();
+    await work();
+    publishStep({ ...progress, phase: 'end', ms: performance.now() - started });
+  };
   for (const feature of features) {
     const cleanup = await feature.attach?.(runOf(feature));
     if (cleanup) run.cleanups.push(cleanup);
   }
   for (const feature of features) {
     for (const step of sql.features.find((read) => read.feature === feature.name)?.steps ?? []) {
-      await runStep(run.connection, step);
+      await timed(step, () => runStep(run.connection, step));
     }
     await feature.compute?.(runOf(feature));
   }
-  await runChecks(
-    run.connection,
-    sql.features.flatMap((read) => read.checks),
-  );
+  for (const check of checks) await timed(check, () => runChecks(run.connection, [check]));
 }
 
 /** Reads each feature's part of what the server serves from a warehouse connection. */

@@ -3,7 +3,7 @@
 // runs in a pipeline worker process; this process never opens the warehouse. Knows no feature.
 import { existsSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
-import { AppError } from '../errors.js';
+import { alreadyLogged, AppError } from '../errors.js';
 import { RunLogReader } from '../warehouse/run-log.js';
 import { WarehouseFollower, type WarehouseState } from './follower.js';
 import type { Loaded, RefreshRequest } from './refresh.js';
@@ -141,6 +141,12 @@ export class Refresher {
    */
   async start(): Promise<void> {
     const { dbPath, log } = this.options;
+    if (!existsSync(dbPath)) {
+      log.info(
+        { db: dbPath, inputs: this.options.inputs },
+        `no warehouse at ${dbPath} yet: building it from the inputs before serving (a few seconds for the sample)`,
+      );
+    }
     for (let waiting = false; ; waiting = true) {
       if (existsSync(dbPath) && (await this.#readExisting(waiting))) return;
       try {
@@ -209,7 +215,7 @@ export class Refresher {
         { code: failure.code, reason: failure.message, inputs: request.inputs },
         'refresh failed; still serving the previous warehouse',
       );
-      throw failure;
+      throw alreadyLogged(failure);
     } finally {
       this.#running = false;
     }

@@ -7,6 +7,7 @@ import { withDatabase } from '../warehouse/database.js';
 import { fileSignature, removeBuilds } from '../warehouse/files.js';
 import { lockRefresh } from '../warehouse/file-lock.js';
 import type { PipelineFeature } from './feature.js';
+import { onStep, type StepProgress } from './progress.js';
 import { loadParts, refresh, type Loaded, type RefreshRequest } from './refresh.js';
 import { readServedRun } from './run-record.js';
 
@@ -18,6 +19,9 @@ export type WorkerRequest =
 
 export type WorkerReply =
   { ok: true; result: unknown } | { ok: false; error: { statusCode: number; code: string; message: string } };
+
+/** What a worker sends: its progress as it goes (see progress.ts), then its one reply. */
+export type WorkerMessage = WorkerReply | { progress: StepProgress };
 
 export interface ReadResult extends Loaded {
   /** Build files a crashed refresh left, removed before reading. */
@@ -83,6 +87,10 @@ export function serveWorker(features: readonly PipelineFeature[]): void {
   // wait on a DuckDB query still running.
   process.on('disconnect', () => {
     if (!answered) process.kill(process.pid, 'SIGKILL');
+  });
+  // The steps run here are reported to the process that asked, which shows them if anyone watches.
+  onStep((progress) => {
+    if (process.connected) process.send?.({ progress } satisfies WorkerMessage);
   });
   process.once('message', (request: WorkerRequest) => {
     serve(features, request)

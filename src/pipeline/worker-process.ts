@@ -4,7 +4,8 @@
 import { fork } from 'node:child_process';
 import { AppError } from '../errors.js';
 import { projectPath } from '../project-root.js';
-import type { WorkerReply, WorkerRequest } from './worker-main.js';
+import { publishStep } from './progress.js';
+import type { WorkerMessage, WorkerReply, WorkerRequest } from './worker-main.js';
 
 /** dist/worker.js: the built worker, also when this module runs from source or from compiled tests. */
 export const WORKER_PATH = projectPath('dist/worker.js');
@@ -14,7 +15,11 @@ export function runWorker<T>(request: WorkerRequest): Promise<T> {
   return new Promise((resolve, reject) => {
     const worker = fork(WORKER_PATH, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
     let reply: WorkerReply | undefined;
-    worker.once('message', (message: WorkerReply) => (reply = message));
+    worker.on('message', (message: WorkerMessage) => {
+      // Its progress is published here as if the steps ran in this process (progress.ts).
+      if ('progress' in message) publishStep(message.progress);
+      else reply = message;
+    });
     worker.once('error', (error) =>
       reject(new AppError(500, 'PIPELINE_FAILED', `cannot start the pipeline worker: ${error.message}`, true)),
     );

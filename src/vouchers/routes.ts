@@ -48,6 +48,17 @@ function readTimestamp(field: string, text: string): Date {
   return value;
 }
 
+/** How many known countries an UNKNOWN_COUNTRY message names before it only counts the rest. */
+const COUNTRIES_NAMED = 10;
+
+/** "the data has Latvia, Peru", or the first COUNTRIES_NAMED in alphabetical order and how many more. */
+function knownCountries(snapshot: VoucherSnapshot): string {
+  const names = [...snapshot.countries.values()].map((country) => country.countryCode).sort();
+  const named = names.slice(0, COUNTRIES_NAMED).join(', ');
+  const more = names.length - COUNTRIES_NAMED;
+  return more > 0 ? `the data has ${named} and ${more} more (${names.length} in all)` : `the data has ${named}`;
+}
+
 function describeMeasure(segment: Segment, value: number): string {
   return segment.measure === 'total_orders' ? `${value} orders` : `${value} days since the last order`;
 }
@@ -115,7 +126,7 @@ export const voucherRoutes: FastifyPluginAsyncTypebox<VoucherRouteOptions> = asy
         throw new AppError(
           404,
           'UNKNOWN_COUNTRY',
-          `no voucher data for country_code ${JSON.stringify(body.country_code)}`,
+          `no voucher data for country_code ${JSON.stringify(body.country_code)}; ${knownCountries(snapshot)}`,
         );
       }
 

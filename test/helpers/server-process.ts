@@ -2,7 +2,7 @@
 // started on a free loopback port with a test's configuration, talked to over HTTP, killed or stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import type { Config } from '../../src/config.js';
@@ -15,6 +15,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** The end of what the server has logged (pino's JSON lines). */
   output: () => string;
+  /** Resolves once the server's output matches `pattern` (what it logs reaches this process after its answers may). */
+  logged: (pattern: RegExp) => Promise<void>;
   /** Resolves with the exit code and signal once the process has ended. */
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
@@ -25,6 +27,32 @@ export interface StartOptions {
   wrapper?: string[];
   /** Its own process group, so `process.kill(-pid)` reaches the pipeline worker too. */
   detached?: boolean;
+}
+
+/**
+ * Whether process `pid` itself listens on `port`, from /proc: a port free a moment ago can be taken by another
+ * test's server before this one, which builds its warehouse first, gets to listen on it; a /health answer alone
+ * could then come from that other server.
+ */
+async function listensOn(pid: number, port: number): Promise<boolean> {
+  let sockets: Set<string>;
+  try {
+    const fds = await readdir(`/proc/${pid}/fd`);
+    const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+    sockets = new Set(links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode) => inode !== undefined));
+  } catch {
+    // Cannot tell (no /proc, or not allowed to look): the /health answer has to do, as before.
+    return true;
+  }
+  const table = await readFile(`/proc/${pid}/net/tcp`, 'utf8');
+  return table
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .some(
+      ([, local, , state, , , , , , inode]) =>
+        state === '0A' && Number.parseInt(local?.split(':')[1] ?? '', 16) === port && sockets.has(inode ?? ''),
+    );
 }
 
 /** A port that was free a moment ago: the server is told it, so it can log at any level. */
@@ -38,8 +66,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** How often a server whose port another process took first is started again on another port. */
+const PORT_ATTEMPTS = 3;
+
 /** Starts the built server with `config` on a free port and resolves once /health answers; it is SIGKILLed at the end of the test. */
 export async function startServer(t: Test, config: Config, options: StartOptions = {}): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(t, config, options);
+    if (started !== 'port taken') return started;
+    if (attempt === PORT_ATTEMPTS) throw new Error(`another process took the free port ${PORT_ATTEMPTS} times`);
+  }
+}
+
+async function startOnce(t: Test, config: Config, options: StartOptions): Promise<ServerProcess | 'port taken'> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -64,26 +103,42 @@ export async function startServer(t: Test, config: Config, options: StartOptions
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
+  const waiting = new Set<{ pattern: RegExp; resolve: () => void }>();
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+    for (const waiter of waiting) {
+      if (waiter.pattern.test(output)) {
+        waiting.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  const logged = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      if (pattern.test(output)) resolve();
+      else waiting.add({ pattern, resolve });
+    });
   const url = `http://127.0.0.1:${port}`;
   let ended = false;
   void exited.then(() => (ended = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (ended) {
+      // It built its warehouse first, and the port was free when picked: another process may have taken it.
+      if (/EADDRINUSE/.test(output)) return 'port taken';
       throw new Error(`the server ended (exit ${child.exitCode ?? child.signalCode}) before it answered:\n${output}`);
     }
     if (Date.now() > deadline) throw new Error(`the server did not answer within ${START_TIMEOUT_MS} ms:\n${output}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      if ((await fetch(`${url}/health`)).ok && (await listensOn(child.pid!, port))) break;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, child, output: () => output, exited };
+  return { url, child, output: () => output, logged, exited };
 }
 
 export interface Answer {

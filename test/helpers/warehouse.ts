@@ -1,6 +1,10 @@
-// Test helpers: a configuration pointing at a test's own folder, and warehouses built from fixtures
-// with the real pipeline, so tests read the very tables the service serves.
+// Test helpers: a configuration pointing at a test's own folder and the tests' own SQL, and warehouses built
+// from fixtures with the real pipeline, so tests read the very tables the service serves.
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
@@ -12,10 +16,43 @@ import { refresherOptions } from '../../src/served-features.js';
 import { queryRows, withDatabase } from '../../src/warehouse/database.js';
 import { writeVoucherParquet, type VoucherRow } from './voucher-parquet.js';
 
-/** The server's own configuration, with every path inside `dir` and logging off. */
+/** The SQL the service ships (`sql/`), which only the tests that pin the shipped answers run. */
+export const SHIPPED_SQL_DIR = fileURLToPath(new URL('../../sql', import.meta.url));
+
+/** The segment definitions the tests of the pipeline's mechanics classify with (see that file). */
+const FIXTURE_SEGMENT_DEFINITIONS = fileURLToPath(new URL('../vouchers/segment-definitions.sql', import.meta.url));
+
+let testSql: string | undefined;
+
+/**
+ * The SQL the tests run: a copy of sql/ with the fixture's own segment definitions instead of the shipped
+ * ones, made once per test file (tap runs each in its own process) and removed when it ends. So a change to
+ * the shipped bounds, as the README's "Changing a segment" makes one, fails only the tests that pin the
+ * shipped answers (they run SHIPPED_SQL_DIR and say so), never the tests of how the pipeline works.
+ */
+export function testSqlDir(): string {
+  if (testSql === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'customer-analytics-test-sql-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    cpSync(SHIPPED_SQL_DIR, dir, { recursive: true });
+    copyFileSync(FIXTURE_SEGMENT_DEFINITIONS, join(dir, 'vouchers', '060_segment_definitions.sql'));
+    testSql = dir;
+  }
+  return testSql;
+}
+
+/** A copy of the tests' SQL in the test's own folder, for a test that edits it; its path. */
+export async function copySqlDir(t: Test): Promise<string> {
+  const dir = join(folderOf(t), 'sql');
+  await cp(testSqlDir(), dir, { recursive: true });
+  return dir;
+}
+
+/** The server's own configuration, with every path inside `dir`, the tests' SQL and logging off. */
 export function testConfig(dir: string, overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({}),
+    SQL_DIR: testSqlDir(),
     DATA_PATH: join(dir, 'data.parquet.gzip'),
     DB_PATH: join(dir, 'warehouse.duckdb'),
     EVENTS_PATH: join(dir, 'events'),

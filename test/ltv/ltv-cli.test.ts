@@ -222,14 +222,21 @@ t.test(
   },
 );
 
-t.test('through npm run, as the README shows it, standard output is still the JSON alone', async (t) => {
+t.test('through npm run -s, as the README shows it for --json, standard output is the JSON alone', async (t) => {
   const file = await eventFile(t, MESSY);
   // As from a user's shell: without the npm_config_loglevel that `npm test --loglevel=...` passes down.
   const { npm_config_loglevel: _loglevel, ...env } = process.env;
-  const npm = spawnSync('npm', ['run', 'ltv', '--', 'top', '5', '--events', file, '--json'], {
+  const npm = spawnSync('npm', ['run', '-s', 'ltv', '--', 'top', '5', '--events', file, '--json'], {
     encoding: 'utf8',
     env: { ...env, LOG_LEVEL: 'silent' },
   });
   t.equal(npm.status, 0, npm.stderr);
   t.same(JSON.parse(npm.stdout), MESSY_TOP);
+  // Without -s, npm prints its banner ("> customer-analytics@0.1.0 ltv") on standard output before the JSON.
+  const loud = spawnSync('npm', ['run', 'ltv', '--', 'top', '5', '--events', file, '--json'], {
+    encoding: 'utf8',
+    env: { ...env, LOG_LEVEL: 'silent' },
+  });
+  t.equal(loud.status, 0, loud.stderr);
+  t.match(loud.stdout, /^\s*> customer-analytics@[\d.]+ ltv\n/, 'npm announces the script it runs');
 });

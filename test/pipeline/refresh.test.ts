@@ -1,10 +1,10 @@
 // POST /refresh: a good refresh is served at once; a failed one says why and changes nothing.
-import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { writeVoucherParquet } from '../helpers/voucher-parquet.js';
-import { appWith, folderOf } from '../helpers/warehouse.js';
+import { appWith, copySqlDir } from '../helpers/warehouse.js';
 import { HISTORY, SEED_REQUEST } from '../vouchers/fixtures.js';
 
 const select = async (app: FastifyInstance, changes: Record<string, unknown> = {}) =>
@@ -94,8 +94,7 @@ t.test('a failed refresh says why and leaves the served answers and the warehous
 });
 
 t.test('a data check that fails stops the refresh', async (t) => {
-  const sqlDir = join(folderOf(t), 'sql');
-  await cp('sql', sqlDir, { recursive: true });
+  const sqlDir = await copySqlDir(t);
   const { app } = await appWith(t, HISTORY, { SQL_DIR: sqlDir });
   const served = await select(app);
   const definitions = join(sqlDir, 'vouchers', '060_segment_definitions.sql');
@@ -125,8 +124,7 @@ t.test('an input with no clean row fails its data check instead of emptying the 
 });
 
 t.test('a segment bound changed in SQL reaches both the pipeline and the API after a refresh', async (t) => {
-  const sqlDir = join(folderOf(t), 'sql');
-  await cp('sql', sqlDir, { recursive: true });
+  const sqlDir = await copySqlDir(t);
   const { app } = await appWith(t, HISTORY, { SQL_DIR: sqlDir });
   const fiveOrders = { segment_name: 'frequent_segment', total_orders: 5 };
   t.match(await select(app, fiveOrders), { segment_variant: '5-13' });

@@ -1,6 +1,8 @@
 // SIGTERM, as a process manager stops the service: the requests in flight finish, new connections are
 // refused at once, and the process exits 0 within 10 s.
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import t from 'tap';
 import { lockPathFor } from '../../src/warehouse/file-lock.js';
@@ -10,6 +12,34 @@ import { customer } from '../ltv/fixtures.js';
 import { RUN_A } from '../helpers/voucher-inputs.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POSTs `body` as JSON with `Expect: 100-continue`: `arrived` resolves when the server has the request (Node
+ * answers 100 Continue as it hands the request to the app), and only then is the body sent; `answer` resolves
+ * with the final answer. So a test knows a request is in flight, rather than guess it from a delay.
+ */
+function postInFlight(url: string, path: string, body: unknown) {
+  const { hostname, port } = new URL(url);
+  const text = JSON.stringify(body);
+  const outgoing = httpRequest({
+    host: hostname,
+    port,
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), expect: '100-continue' },
+  });
+  const arrived = once(outgoing, 'continue').then(() => outgoing.end(text));
+  const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    outgoing.on('response', (response) => {
+      let received = '';
+      response.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(received) }));
+    });
+    outgoing.on('error', reject);
+  });
+  outgoing.flushHeaders();
+  return { arrived, answer };
+}
 
 /** Resolves with the error code of a new TCP connection to the server ('connected' if it was accepted). */
 function tryConnect(url: string): Promise<string> {
@@ -32,8 +62,8 @@ t.test(
     const events = Array.from({ length: 20_000 }, (_, n) => customer(`shutdown-${n}`, '2017-01-02T10:00:00Z'));
     const refreshing = request(server.url, 'POST', '/refresh');
     while (!existsSync(lockPathFor(config.DB_PATH))) await sleep(5);
-    const ingesting = request(server.url, 'POST', '/events', events);
-    await sleep(20);
+    const { arrived, answer: ingesting } = postInFlight(server.url, '/events', events);
+    await arrived;
 
     const signalled = performance.now();
     server.child.kill('SIGTERM');

@@ -6,7 +6,14 @@ import type { Config } from '../../src/config.js';
 import type { RunSummary } from '../../src/pipeline/run-summary.js';
 import { generateVoucherSample } from '../../src/samples/vouchers.js';
 import { queryRows, sqlString, withDatabase } from '../../src/warehouse/database.js';
-import { folderOf, readWarehouse, refresherFor, segmentVouchers, testConfig } from '../helpers/warehouse.js';
+import {
+  folderOf,
+  readWarehouse,
+  refresherFor,
+  segmentVouchers,
+  SHIPPED_SQL_DIR,
+  testConfig,
+} from '../helpers/warehouse.js';
 
 const SHIPPED = 'data/data.parquet.gzip';
 
@@ -39,13 +46,15 @@ let sampleWarehouse: Promise<{ config: Config; summary: RunSummary }> | undefine
 const sample = () => {
   sampleWarehouse ??= (async () => {
     // In the file's own folder, which outlives each test.
-    const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED });
+    const config = testConfig(folderOf(t), { DATA_PATH: SHIPPED, SQL_DIR: SHIPPED_SQL_DIR });
     return { config, summary: await refresherFor(config).refresh() };
   })();
   return sampleWarehouse;
 };
 
-t.test('the pipeline gives the independently worked-out answers on the sample', async (t) => {
+// Pins the shipped answers: it fails when the shipped segment bounds change, as it should. Then work the answers
+// out again for the new bounds and update EXPECTED and the generator's header.
+t.test('with the shipped segment definitions, the pipeline gives the worked-out answers on the sample', async (t) => {
   const { config, summary } = await sample();
   t.match(summary, { rows_read: 511_427, rejected_by_rule: { missing_voucher_amount: 29_567, duplicate_row: 12 } });
   t.match(summary.excluded_by_rule, { total_orders_missing: Number, last_order_after_timestamp: Number });
@@ -66,7 +75,11 @@ t.test('the pipeline gives the independently worked-out answers on the sample', 
       countries.find((row) => row.country_code === country)?.voucher_amount ?? null,
     ];
   }
-  t.same(actual, EXPECTED);
+  t.same(
+    actual,
+    EXPECTED,
+    'the answers for the shipped bounds (sql/vouchers/060_segment_definitions.sql); changed the bounds? work them out again',
+  );
 });
 
 // The marts the API reads (segment_vouchers, data_quality) come from the counts of the input

@@ -1,5 +1,6 @@
-// Segment bounds are inclusive at both ends, and each variant answers its most used amount
-// (a tie goes to the smaller amount).
+// Segment bounds are inclusive at both ends, and each variant answers its most used amount (a tie goes to the
+// smaller amount). With the tests' own segment definitions (test/vouchers/segment-definitions.sql), so changing
+// the shipped bounds changes nothing here; test/vouchers/shipped-segments.test.ts pins the shipped ones.
 import t from 'tap';
 import { refreshWith, segmentVouchers } from '../helpers/warehouse.js';
 
@@ -10,7 +11,7 @@ const variantRows = async (dbPath: string, segment: string) =>
       .map((row) => [row.segment_variant, row.variant_rows]),
   );
 
-t.test('frequent_segment bounds 0-4, 5-13, 14-37 are inclusive; above 37 has no variant', async (t) => {
+t.test("frequent_segment bounds (the tests' 0-4, 5-13, 14-37) are inclusive; above 37 has no variant", async (t) => {
   const orders = [0, 4, 5, 13, 14, 37, 38, 516];
   const config = await refreshWith(
     t,
@@ -19,23 +20,26 @@ t.test('frequent_segment bounds 0-4, 5-13, 14-37 are inclusive; above 37 has no 
   t.same(await variantRows(config.DB_PATH, 'frequent_segment'), { '0-4': 2, '5-13': 2, '14-37': 2 });
 });
 
-t.test('recency_segment bounds are inclusive; 180+ means 181 or more; under 30 has no variant', async (t) => {
-  const days = [29, 30, 60, 61, 90, 91, 120, 121, 180, 181, 900];
-  const assigned = Date.UTC(2020, 4, 20, 15, 0, 0);
-  const rows = days.map((gap) => ({
-    timestamp: '2020-05-20 15:00:00+00:00',
-    last_order_ts: `${new Date(assigned - gap * 86_400_000).toISOString().slice(0, 10)} 00:00:00+00:00`,
-    first_order_ts: '2015-01-01T00:00:00Z',
-  }));
-  const config = await refreshWith(t, rows);
-  t.same(await variantRows(config.DB_PATH, 'recency_segment'), {
-    '30-60': 2,
-    '61-90': 2,
-    '91-120': 2,
-    '121-180': 2,
-    '180+': 2,
-  });
-});
+t.test(
+  "recency_segment bounds (the tests') are inclusive; 180+ means 181 or more; under 30 has no variant",
+  async (t) => {
+    const days = [29, 30, 60, 61, 90, 91, 120, 121, 180, 181, 900];
+    const assigned = Date.UTC(2020, 4, 20, 15, 0, 0);
+    const rows = days.map((gap) => ({
+      timestamp: '2020-05-20 15:00:00+00:00',
+      last_order_ts: `${new Date(assigned - gap * 86_400_000).toISOString().slice(0, 10)} 00:00:00+00:00`,
+      first_order_ts: '2015-01-01T00:00:00Z',
+    }));
+    const config = await refreshWith(t, rows);
+    t.same(await variantRows(config.DB_PATH, 'recency_segment'), {
+      '30-60': 2,
+      '61-90': 2,
+      '91-120': 2,
+      '121-180': 2,
+      '180+': 2,
+    });
+  },
+);
 
 t.test('the most used amount wins, and a tie goes to the smaller amount', async (t) => {
   const at = (hour: number) => `2020-05-20 ${String(hour).padStart(2, '0')}:00:00+00:00`;

@@ -101,13 +101,19 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
       body: '',
       headers: { 'content-type': 'application/json' },
     },
-    { name: 'no body at all', status: 400, code: 'INVALID_REQUEST', message: /body must be object/ },
+    {
+      name: 'no body at all',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      message: /^the body must be a JSON object, sent with Content-Type: application\/json$/,
+    },
     {
       name: 'plain text',
       status: 400,
       code: 'INVALID_REQUEST',
       body: 'country=Peru',
       headers: { 'content-type': 'text/plain' },
+      message: /^the body must be a JSON object, sent with Content-Type: application\/json$/,
     },
     {
       name: 'a media type it does not read',
@@ -115,6 +121,29 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
       code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
       body: '<customer/>',
       headers: { 'content-type': 'application/xml' },
+      message: /^Content-Type "application\/xml" is not read: send JSON with Content-Type: application\/json$/,
+    },
+    {
+      name: 'a JSON body without a content type',
+      status: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      body: JSON.stringify(SEED_REQUEST),
+      message: /^the body has no Content-Type: send JSON with Content-Type: application\/json$/,
+    },
+    {
+      name: 'an empty object',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: {},
+      message:
+        /^the body is missing customer_id, country_code, last_order_ts, first_order_ts, total_orders and segment_name$/,
+    },
+    {
+      name: 'two fields missing',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, total_orders: undefined, segment_name: undefined },
+      message: /^the body is missing total_orders and segment_name$/,
     },
     { name: 'an array', status: 400, code: 'INVALID_REQUEST', payload: [SEED_REQUEST] },
     {
@@ -164,14 +193,21 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
       status: 400,
       code: 'INVALID_REQUEST',
       payload: { ...SEED_REQUEST, customer_id: true },
-      message: /customer_id/,
+      message: /^customer_id must be an integer or a non-empty string$/,
+    },
+    {
+      name: 'customer_id a string over 256 characters',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      payload: { ...SEED_REQUEST, customer_id: 'c'.repeat(257) },
+      message: /^customer_id must NOT have more than 256 characters$/,
     },
     {
       name: 'country_code a number',
       status: 400,
       code: 'INVALID_REQUEST',
       payload: { ...SEED_REQUEST, country_code: 51 },
-      message: /country_code/,
+      message: /^country_code must be a non-empty string$/,
     },
     {
       name: 'an undefined segment',
@@ -218,7 +254,7 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
       status: 404,
       code: 'UNKNOWN_COUNTRY',
       payload: { ...SEED_REQUEST, country_code: 'Atlantis' },
-      message: /Atlantis/,
+      message: /^no voucher data for country_code "Atlantis"; the data has Latvia, Peru$/,
     },
     {
       name: '40 orders',
@@ -260,4 +296,22 @@ t.test('bad requests get a 4xx with a message, and the server keeps answering', 
   }
   const after = await app.inject({ method: 'POST', url: '/select-voucher', payload: SEED_REQUEST });
   t.equal(after.statusCode, 200, 'a good request still gets its answer');
+});
+
+t.test('an unknown country lists the first 10 known ones and counts the rest', async (t) => {
+  const countries = Array.from({ length: 12 }, (_, index) => `Country ${String.fromCharCode(76 - index)}`);
+  const { app } = await appWith(
+    t,
+    countries.map((country_code) => ({ country_code })),
+  );
+  const response = await app.inject({
+    method: 'POST',
+    url: '/select-voucher',
+    payload: { ...SEED_REQUEST, country_code: 'Atlantis' },
+  });
+  t.equal(response.statusCode, 404);
+  t.equal(
+    response.json().message,
+    `no voucher data for country_code "Atlantis"; the data has ${[...countries].sort().slice(0, 10).join(', ')} and 2 more (12 in all)`,
+  );
 });
