@@ -51,7 +51,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const routeMethods = new RouteMethods(app);
   app.setNotFoundHandler((request, reply) => {
     const allowed = routeMethods.allowed(request.url);
-    if (allowed.length > 0) {
+    // A route that takes this method but found nothing (a file its folder does not hold) is a 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       void reply.header('allow', allowed.join(', '));
       throw new AppError(
         405,

@@ -41,7 +41,7 @@ t.test('a known path with a method it does not take is a 405 with Allow, on ever
 
 t.test('an unknown path is still a 404, whatever the method', async (t) => {
   const { app } = await appOf(t);
-  for (const url of ['/select-vouchers', '/health/', '/customers', '/customers/top-ltv/1', '/']) {
+  for (const url of ['/select-vouchers', '/health/', '/customers', '/customers/top-ltv/1', '/dashboards']) {
     for (const method of ['GET', 'POST'] as const) {
       const response = await app.inject({ method, url });
       t.match(

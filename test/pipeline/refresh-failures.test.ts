@@ -63,7 +63,7 @@ t.test('a typo in a SQL file fails the refresh naming sql/<file>, line N; it is 
         msg: 'refresh failed; still serving the previous warehouse',
         code: 'PIPELINE_FAILED',
         reason: /^sql\/vouchers\/070_segment_vouchers\.sql, line \d+: /,
-        inputs: { vouchers: config.DATA_PATH, ltv: config.EVENTS_PATH },
+        inputs: { vouchers: config.DATA_PATH, events: config.EVENTS_PATH },
       },
       'with its code, its reason and its inputs',
     );
