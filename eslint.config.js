@@ -3,7 +3,7 @@
 import neostandard from 'neostandard';
 
 export default [
-  { ignores: ['dist/', 'node_modules/', 'bench/tmp/', '.tap/'] },
+  { ignores: ['dist/', 'dist-test/', 'node_modules/', 'bench/tmp/', '.tap/'] },
   ...neostandard({ ts: true, noStyle: true }),
   {
     rules: {

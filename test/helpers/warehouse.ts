@@ -4,12 +4,12 @@ import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { Test } from 'tap';
 import { loadConfig, type Config } from '../../src/config.js';
+import { projectPath } from '../../src/project-root.js';
 import type { Loaded } from '../../src/pipeline/refresh.js';
 import { Refresher } from '../../src/pipeline/refresher.js';
 import { refresherOptions } from '../../src/served-features.js';
@@ -17,10 +17,10 @@ import { queryRows, withDatabase } from '../../src/warehouse/database.js';
 import { writeVoucherParquet, type VoucherRow } from './voucher-parquet.js';
 
 /** The SQL the service ships (`sql/`), which only the tests that pin the shipped answers run. */
-export const SHIPPED_SQL_DIR = fileURLToPath(new URL('../../sql', import.meta.url));
+export const SHIPPED_SQL_DIR = projectPath('sql');
 
 /** The segment definitions the tests of the pipeline's mechanics classify with (see that file). */
-const FIXTURE_SEGMENT_DEFINITIONS = fileURLToPath(new URL('../vouchers/segment-definitions.sql', import.meta.url));
+const FIXTURE_SEGMENT_DEFINITIONS = projectPath('test/vouchers/segment-definitions.sql');
 
 let testSql: string | undefined;
 

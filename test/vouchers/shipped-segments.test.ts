@@ -49,7 +49,7 @@ t.test("the other tests run a copy of sql/ with the tests' own definitions, not 
   t.not(copy, SHIPPED_SQL_DIR);
   t.equal(
     await readFile(join(copy, DEFINITIONS), 'utf8'),
-    await readFile(new URL('segment-definitions.sql', import.meta.url), 'utf8'),
+    await readFile('test/vouchers/segment-definitions.sql', 'utf8'),
     "its definitions are test/vouchers/segment-definitions.sql's",
   );
   const files = async (root: string) =>
