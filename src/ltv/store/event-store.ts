@@ -168,12 +168,13 @@ export class EventStore {
       import('./store-input.js'),
       import('./state-loader.js'),
     ]);
-    const batches = await withDatabase(':memory:', {}, async (connection) => {
+    await withDatabase(':memory:', {}, async (connection) => {
       await attachStoreFiles(connection, { batches: [], parquet: files.map((file) => join(this.dir, file)) });
-      return loadCompacted(connection, this.sqlDir, this.state);
+      await loadCompacted(connection, this.sqlDir, this.state);
     });
     for (const file of files) this.#compacted.add(file);
-    for (const batch of batches) this.#applied.add(batch);
+    // A batch file still here may hold months the parquet does not (a compaction killed between two months):
+    // catchUp reads it whole, and the events the parquet brought are known by their ids and skipped.
   }
 
   async #drain(): Promise<void> {

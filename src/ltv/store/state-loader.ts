@@ -20,8 +20,8 @@ interface OrderChunk {
   new_customers: string[][];
 }
 
-/** Loads what compacted_events (on `connection`) holds into `state`; returns the batches it covers. */
-export async function loadCompacted(connection: DuckDBConnection, sqlDir: string, state: LtvState): Promise<string[]> {
+/** Loads what compacted_events (on `connection`) holds into `state`. */
+export async function loadCompacted(connection: DuckDBConnection, sqlDir: string, state: LtvState): Promise<void> {
   for (const { fingerprints } of await stateQuery<{ fingerprints: string }>(connection, sqlDir, 'event_ids')) {
     state.restore.eventIds(Buffer.from(fingerprints, 'hex'));
   }
@@ -65,5 +65,4 @@ export async function loadCompacted(connection: DuckDBConnection, sqlDir: string
   for (const row of await stateQuery<{ customer_id: string; images: number }>(connection, sqlDir, 'images')) {
     state.restore.images(row.customer_id, row.images);
   }
-  return (await stateQuery<{ batch: string }>(connection, sqlDir, 'batches')).map((row) => row.batch);
 }
