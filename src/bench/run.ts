@@ -1,9 +1,10 @@
 // `npm run bench`: the figures the README quotes, rerunnable on any machine. Prints a report and
 // writes it to bench/results.md. Not a test: it asserts nothing, it measures.
-// `--only pipeline|serving|events|store|follow|startup` runs one part and writes nothing.
+// `--only pipeline|serving|events|store|follow|clv|startup` runs one part and writes nothing.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
+import { clvSection } from './clv.js';
 import { eventsSection } from './events.js';
 import { followSection } from './follow.js';
 import { describeMachine } from './machine.js';
@@ -19,6 +20,7 @@ const PARTS: Record<string, (config: Config, say: Say) => Promise<void>> = {
   events: eventsSection,
   store: storeSection,
   follow: followSection,
+  clv: clvSection,
   startup: startupSection,
 };
 
