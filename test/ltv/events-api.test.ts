@@ -1,7 +1,7 @@
 // POST /events and GET /customers/top-ltv as a client sees them: each event judged on its own, resends
 // harmless, accepted events on disk before the answer and kept across restarts and refreshes, and the
 // top customers reflecting every event accepted before the call.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
@@ -169,6 +169,29 @@ t.test('events stored by another process (npm run ingest) are seen by the next r
     rejected: [],
     conflicts: [],
   });
+});
+
+t.test('an answer kept while the store is quiet gives way to the next write, by any process', async (t) => {
+  const { app, config } = await appWith(t, [{}]);
+  const other = await EventStore.open(config.EVENTS_PATH, config.SQL_DIR);
+  const top = async () => (await app.inject({ method: 'GET', url: '/customers/top-ltv?limit=100' })).json();
+  for (let i = 1; i <= 6; i++) {
+    // As if nothing had been written for a minute (each time another minute: a folder's mtime only moves
+    // forward): the server may keep its answer until the store changes.
+    const past = new Date(Date.now() - 60_000 * (8 - i));
+    await utimes(config.EVENTS_PATH, past, past);
+    const before = await top();
+    t.equal(before.length, i - 1);
+    t.same(await top(), before, 'asked again: the same answer');
+    const event = [order(`o${i}`, `c${i}`, '2017-01-03T10:00:00Z', `${i}.00 USD`)];
+    if (i % 2 === 0) await app.inject({ method: 'POST', url: '/events', payload: event });
+    else await ingest(other, splitValues(JSON.stringify(event)));
+    t.equal(
+      (await top()).length,
+      i,
+      `write ${i} (${i % 2 === 0 ? 'POST /events' : 'another process'}) is read at once`,
+    );
+  }
 });
 
 t.test('every read reflects the events accepted before it', async (t) => {

@@ -1,8 +1,10 @@
 // The server's side of the store worker: starts it (the built dist/store-worker.js), sends it commits and
 // reads, and answers each caller with its own reply. A worker that dies fails what it was doing with a
 // 503 and is started again; the server never loads DuckDB. Reads and commits are queued by the worker,
-// so one computation at a time, whatever the number of clients.
+// so one computation at a time, whatever the number of clients. The top customers are kept between reads
+// while the store's folder is unchanged (storeStamp), so a read that nothing can have changed costs no message.
 import { fork, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
@@ -11,6 +13,19 @@ import type { StoredEvent } from './event-store.js';
 import type { StoreMessage, StoreReply, StoreRequest, StoreResults } from './worker-loop.js';
 
 const WORKER_PATH = projectPath('dist/store-worker.js');
+
+/**
+ * Every event enters the store as a batch file renamed into its folder, which changes the folder's mtime: the
+ * same folder (inode) with the same mtime holds the same events. Only once the folder has been quiet for longer
+ * than the file system's clock granularity, though: a rename within the same tick as the last one would leave
+ * the mtime as it was. Undefined when a read must go to the worker.
+ */
+const QUIET_MS = 100;
+function storeStamp(dir: string): string | undefined {
+  const stats = statSync(dir, { bigint: true, throwIfNoEntry: false });
+  if (!stats || Date.now() - Number(stats.mtimeMs) < QUIET_MS) return undefined;
+  return `${stats.ino}:${stats.mtimeNs}`;
+}
 
 interface Waiting {
   resolve: (result: unknown) => void;
@@ -22,6 +37,8 @@ export class StoreClient {
   #next = 0;
   readonly #waiting = new Map<number, Waiting>();
   #closed = false;
+  /** The top customers by limit, asked while the store's folder had this stamp. */
+  #tops: { stamp: string; byLimit: Map<number, Promise<StoreResults['top']>> } | undefined;
 
   constructor(
     private readonly config: Pick<Config, 'EVENTS_PATH' | 'SQL_DIR' | 'EVENTS_COMPACT_BATCHES' | 'LOG_LEVEL'>,
@@ -33,7 +50,19 @@ export class StoreClient {
   }
 
   top(limit: number): Promise<StoreResults['top']> {
-    return this.#send({ kind: 'top', limit }) as Promise<StoreResults['top']>;
+    // The stamp is taken before asking, so an answer is never kept under a stamp older than what it read.
+    const stamp = storeStamp(this.config.EVENTS_PATH);
+    const ask = () => this.#send({ kind: 'top', limit }) as Promise<StoreResults['top']>;
+    if (stamp === undefined) return ask();
+    if (this.#tops?.stamp !== stamp) this.#tops = { stamp, byLimit: new Map() };
+    const { byLimit } = this.#tops;
+    let answer = byLimit.get(limit);
+    if (!answer) {
+      answer = ask();
+      byLimit.set(limit, answer);
+      answer.catch(() => byLimit.delete(limit));
+    }
+    return answer;
   }
 
   /** The top customers by modelled value (the customer value model), and the fit they come from. */
