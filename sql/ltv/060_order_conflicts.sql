@@ -20,15 +20,24 @@ latest_orders as (
     where event_type = 'ORDER'
 ),
 
-conflicting as (
-    select
-        event_key,
-        count(distinct customer_id) as customers,
-        list({'customer_id': customer_id, 'event_at': event_at, 'amount': order_amount}
-            order by customer_id, event_at, order_amount) as new_orders
+-- The order ids first (a plain count, which spills to disk at any size), then the lists of their few NEW
+-- orders: a list per order id for every order would hold every order in memory at once.
+conflicting_keys as (
+    select event_key, count(distinct customer_id) as customers
     from new_orders
     group by event_key
     having count(distinct customer_id) > 1
+),
+
+conflicting as (
+    select
+        new_orders.event_key,
+        any_value(conflicting_keys.customers) as customers,
+        list({'customer_id': new_orders.customer_id, 'event_at': new_orders.event_at, 'amount': new_orders.order_amount}
+            order by new_orders.customer_id, new_orders.event_at, new_orders.order_amount) as new_orders
+    from new_orders
+    join conflicting_keys on conflicting_keys.event_key = new_orders.event_key
+    group by new_orders.event_key
 ),
 
 final as (
