@@ -10,7 +10,7 @@ import { simulateOrders, timeClvFit } from '../clv/simulate.js';
 import type { Config } from '../config.js';
 import { ingest } from '../ltv/ingest.js';
 import { EventStore } from '../ltv/store/event-store.js';
-import { startProcess, stopProcess } from './processes.js';
+import { startService, stopProcess } from './processes.js';
 import { count, median, ms, seconds, type Say } from './report.js';
 
 const CUSTOMERS = 100_000;
@@ -46,22 +46,8 @@ async function clvStore(sqlDir: string): Promise<{ dir: string; orders: number }
 /** The first answer of top-clv after each of `writes` one-order writes, in ms, and how the model was had. */
 async function readsAfterWrites(store: { dir: string }, config: Config, writes: number) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-clv-'));
-  const port = 5900 + Math.floor(Math.random() * 90);
-  const base = `http://127.0.0.1:${port}`;
   await cp(join(store.dir, 'events'), join(dir, 'events'), { recursive: true });
-  const service = await startProcess(
-    'dist/server.js',
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DB_PATH: join(dir, 'warehouse.duckdb'),
-      EVENTS_PATH: join(dir, 'events'),
-      DATA_PATH: config.DATA_PATH,
-      SQL_DIR: config.SQL_DIR,
-    },
-    `${base}/health`,
-  );
+  const { child: service, base } = await startService(config, dir);
   try {
     let started = performance.now();
     await (await fetch(`${base}/customers/top-clv?limit=10`)).arrayBuffer();

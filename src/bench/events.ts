@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { queryRows, sqlString, withDatabase } from '../warehouse/database.js';
 import { timedCommand } from './command.js';
 import { eventFile } from './inputs.js';
-import { startProcess, stopProcess } from './processes.js';
+import { startService, stopProcess } from './processes.js';
 import { count, mb, ms, ratio, seconds, type Say, median } from './report.js';
 
 interface TopFigures {
@@ -101,20 +101,9 @@ async function benchIngest(baseUrl: string, batches: number, concurrency: number
 
 async function ingestOverHttp(config: Config): Promise<IngestFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
-  const port = 5900 + Math.floor(Math.random() * 90);
-  const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    ADMIN_TOKEN: '',
-    DB_PATH: join(dir, 'warehouse.duckdb'),
-    EVENTS_PATH: join(dir, 'events'),
-    DATA_PATH: config.DATA_PATH,
-    SQL_DIR: config.SQL_DIR,
-  };
-  const service = await startProcess('dist/server.js', env, `http://127.0.0.1:${port}/health`);
+  const { child: service, base } = await startService(config, dir);
   try {
-    return await benchIngest(`http://127.0.0.1:${port}`, 200, 4);
+    return await benchIngest(base, 200, 4);
   } finally {
     await stopProcess(service);
     await rm(dir, { recursive: true, force: true });

@@ -2,6 +2,8 @@
 // event loop: started, awaited until they answer, and stopped. Only processes started here are stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -44,4 +46,24 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
+}
+
+/** The service (dist/server.js) on a free-looking port, with its warehouse and event store in `dir`. */
+export async function startService(
+  config: Pick<Config, 'DATA_PATH' | 'SQL_DIR'>,
+  dir: string,
+): Promise<{ child: ChildProcess; base: string }> {
+  const port = 5900 + Math.floor(Math.random() * 90);
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: '',
+    DB_PATH: join(dir, 'warehouse.duckdb'),
+    EVENTS_PATH: join(dir, 'events'),
+    DATA_PATH: config.DATA_PATH,
+    SQL_DIR: config.SQL_DIR,
+  };
+  return { child: await startProcess('dist/server.js', env, `${base}/health`), base };
 }

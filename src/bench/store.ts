@@ -13,7 +13,7 @@ import { ingest } from '../ltv/ingest.js';
 import { EventStore } from '../ltv/store/event-store.js';
 import { timedCommand } from './command.js';
 import { eventFile } from './inputs.js';
-import { startProcess, stopProcess } from './processes.js';
+import { startService, stopProcess } from './processes.js';
 import { count, mb, median, ms, ratio, seconds, type Say } from './report.js';
 
 /** Bumped when the store's files change shape, so a kept store is built again. */
@@ -118,18 +118,7 @@ async function readsAfterWrites(store: BuiltStore, config: Config, say: Say): Pr
   const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
   try {
     await cp(join(store.dir, 'events'), join(dir, 'events'), { recursive: true });
-    const port = 5900 + Math.floor(Math.random() * 90);
-    const base = `http://127.0.0.1:${port}`;
-    const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DB_PATH: join(dir, 'warehouse.duckdb'),
-      EVENTS_PATH: join(dir, 'events'),
-      DATA_PATH: config.DATA_PATH,
-      SQL_DIR: config.SQL_DIR,
-    };
-    const service = await startProcess('dist/server.js', env, `${base}/health`);
+    const { child: service, base } = await startService(config, dir);
     try {
       const started = performance.now();
       const top = (await (await fetch(`${base}/customers/top-ltv?limit=100`)).json()) as { customer_id: string }[];
@@ -181,18 +170,7 @@ async function ingestWhileReading(
   readers: number,
 ): Promise<{ eventsPerSecond: number; reads: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
-  const port = 5900 + Math.floor(Math.random() * 90);
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    DB_PATH: join(dir, 'warehouse.duckdb'),
-    EVENTS_PATH: join(dir, 'events'),
-    DATA_PATH: config.DATA_PATH,
-    SQL_DIR: config.SQL_DIR,
-  };
-  const service = await startProcess('dist/server.js', env, `${base}/health`);
+  const { child: service, base } = await startService(config, dir);
   try {
     const lines = (await readFile(await eventFile(1_000_000), 'utf8')).split('\n', 200_000);
     const bodies = Array.from({ length: 200 }, (_, i) => `[${lines.slice(i * 1000, (i + 1) * 1000).join(',')}]`);
