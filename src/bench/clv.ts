@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFitted } from '../clv/model.js';
-import { simulateOrders, timeClvFit } from '../clv/simulate.js';
+import { simulatedOrderEvents, timeClvFit } from '../clv/simulate.js';
 import type { Config } from '../config.js';
 import { ingest } from '../ltv/ingest.js';
 import { EventStore } from '../ltv/store/event-store.js';
@@ -14,8 +14,7 @@ import { startService, stopProcess } from './processes.js';
 import { count, median, ms, seconds, type Say } from './report.js';
 
 const CUSTOMERS = 100_000;
-const STORE_FORMAT = 1;
-const DAY_MS = 86_400_000;
+const STORE_FORMAT = 2;
 
 /** A store of the simulated customers' orders, built once and kept; its folder and its number of orders. */
 async function clvStore(sqlDir: string): Promise<{ dir: string; orders: number }> {
@@ -25,17 +24,7 @@ async function clvStore(sqlDir: string): Promise<{ dir: string; orders: number }
   await rm(dir, { recursive: true, force: true });
   console.log(`building the order store ${dir}, kept for later runs`);
   const store = await EventStore.open(join(dir, 'events'), sqlDir);
-  const events = simulateOrders({ customers: CUSTOMERS, seed: 1 }).map((order, index) => ({
-    index,
-    value: {
-      type: 'ORDER',
-      verb: 'NEW',
-      key: `order-${index}`,
-      event_time: new Date(order.day * DAY_MS + 12 * 3_600_000).toISOString(),
-      customer_id: order.customerId,
-      total_amount: `${(Number(order.cents) / 100).toFixed(2)} USD`,
-    },
-  }));
+  const events = simulatedOrderEvents({ customers: CUSTOMERS, seed: 1 }).map((value, index) => ({ index, value }));
   for (let i = 0; i < events.length; i += 10_000) await ingest(store, events.slice(i, i + 10_000));
   while ((await store.pendingBatches()) > 0) await store.compact(40);
   await store.snapshotIfDue(true);

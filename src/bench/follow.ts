@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { SEED_REQUEST } from '../vouchers/seed-request.js';
-import { startProcess, stopProcess } from './processes.js';
+import { serviceEnv, startProcess, stopProcess } from './processes.js';
 import { count, median, ms, type Say } from './report.js';
 
 const SERVERS = 3;
@@ -23,15 +23,7 @@ export async function followSection(config: Config, say: Say): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-follow-'));
   const dbPath = join(dir, 'warehouse.duckdb');
   const base = 5500 + Math.floor(Math.random() * 80);
-  const env = (port: number) => ({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    DB_PATH: dbPath,
-    EVENTS_PATH: join(dir, 'events'),
-    DATA_PATH: config.DATA_PATH,
-    SQL_DIR: config.SQL_DIR,
-  });
+  const env = (port: number) => serviceEnv(config, dir, port);
   const urls = Array.from({ length: SERVERS }, (_, i) => `http://127.0.0.1:${base + i}`);
   const servers = [];
   try {

@@ -48,15 +48,14 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** The service (dist/server.js) on a free-looking port, with its warehouse and event store in `dir`. */
-export async function startService(
+/** The environment of the service (or a command) with its warehouse and event store in `dir`, logging at warn. */
+export function serviceEnv(
   config: Pick<Config, 'DATA_PATH' | 'SQL_DIR'>,
   dir: string,
-): Promise<{ child: ChildProcess; base: string }> {
-  const port = 5900 + Math.floor(Math.random() * 90);
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    PORT: String(port),
+  port?: number,
+): Record<string, string> {
+  return {
+    ...(port === undefined ? {} : { PORT: String(port) }),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     ADMIN_TOKEN: '',
@@ -65,5 +64,14 @@ export async function startService(
     DATA_PATH: config.DATA_PATH,
     SQL_DIR: config.SQL_DIR,
   };
-  return { child: await startProcess('dist/server.js', env, `${base}/health`), base };
+}
+
+/** The service (dist/server.js) on a free-looking port, with its warehouse and event store in `dir`. */
+export async function startService(
+  config: Pick<Config, 'DATA_PATH' | 'SQL_DIR'>,
+  dir: string,
+): Promise<{ child: ChildProcess; base: string }> {
+  const port = 5900 + Math.floor(Math.random() * 90);
+  const base = `http://127.0.0.1:${port}`;
+  return { child: await startProcess('dist/server.js', serviceEnv(config, dir, port), `${base}/health`), base };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { SEED_REQUEST } from '../vouchers/seed-request.js';
 import { alternate, CONNECTIONS, medianRatio, summarize, type LoadFigures, type Rounds, type Target } from './load.js';
-import { startProcess, stopProcess } from './processes.js';
+import { serviceEnv, startProcess, stopProcess } from './processes.js';
 import { count, ms, type Say, median } from './report.js';
 
 const QUIET_ROUNDS = 6;
@@ -80,17 +80,11 @@ export async function servingSection(config: Config, say: Say): Promise<void> {
   const barePort = servicePort + 1;
   const service = `http://127.0.0.1:${servicePort}`;
   const bare = `http://127.0.0.1:${barePort}`;
-  const env = {
-    PORT: String(servicePort),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    ADMIN_TOKEN: '',
-    DB_PATH: join(dir, 'warehouse.duckdb'),
-    EVENTS_PATH: join(dir, 'events'),
-    DATA_PATH: config.DATA_PATH,
-    SQL_DIR: config.SQL_DIR,
-  };
-  const serviceProcess = await startProcess('dist/server.js', env, `${service}/health`);
+  const serviceProcess = await startProcess(
+    'dist/server.js',
+    serviceEnv(config, dir, servicePort),
+    `${service}/health`,
+  );
   const bareProcess = await startProcess(
     'dist/bench/bare-server.js',
     { PORT: String(barePort) },

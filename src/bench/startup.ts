@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { SEED_REQUEST } from '../vouchers/seed-request.js';
 import { timedCommand } from './command.js';
+import { serviceEnv } from './processes.js';
 import { ms, type Say, median } from './report.js';
 
 const RUNS = 5;
@@ -52,15 +53,7 @@ async function timeToFirstAnswer(
 export async function startupSection(config: Config, say: Say): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-startup-'));
   try {
-    const env = {
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ADMIN_TOKEN: '',
-      DB_PATH: join(dir, 'warehouse.duckdb'),
-      EVENTS_PATH: join(dir, 'events'),
-      DATA_PATH: config.DATA_PATH,
-      SQL_DIR: config.SQL_DIR,
-    };
+    const env = serviceEnv(config, dir);
     await timedCommand(['dist/cli.js', 'refresh'], env);
     const port = 6200 + Math.floor(Math.random() * 300);
     const npm: number[] = [];

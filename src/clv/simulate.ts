@@ -54,6 +54,18 @@ export interface SimulationOptions {
   days?: number;
 }
 
+/** simulateOrders as ORDER events: one NEW order per purchase at noon UTC, with key o<n>. */
+export function simulatedOrderEvents(options: SimulationOptions): Record<string, unknown>[] {
+  return simulateOrders(options).map(({ customerId, day, cents }, i) => ({
+    type: 'ORDER',
+    verb: 'NEW',
+    key: `o${i}`,
+    event_time: new Date(day * 86_400_000 + 12 * 3_600_000).toISOString(),
+    customer_id: customerId,
+    total_amount: `${cents / 100n}.${String(cents % 100n).padStart(2, '0')} USD`,
+  }));
+}
+
 /** Orders of customers drawn from the two processes (customer ids c1, c2, ...), in customer order. */
 export function simulateOrders(options: SimulationOptions): SimulatedOrder[] {
   const { r, alpha, a, b } = options.bgnbd ?? { r: 0.243, alpha: 4.41, a: 0.793, b: 2.43 };

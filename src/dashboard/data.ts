@@ -2,6 +2,7 @@
 // of that run, and the recent run history, from what the server holds in memory and the run log. No DuckDB here.
 import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { RefreshFailure, Refresher } from '../pipeline/refresher.js';
+import { RefreshFailureSchema } from '../pipeline/routes.js';
 import { runSummarySchema, type RunSummary } from '../pipeline/run-summary.js';
 import { SelectVoucherRequest } from '../vouchers/routes.js';
 import { SEED_REQUEST } from '../vouchers/seed-request.js';
@@ -70,15 +71,6 @@ export const RunRow = Type.Object({
   error_message: Type.Optional(Type.String()),
 });
 
-const Failure = Type.Object({
-  at: Type.String(),
-  code: Type.String(),
-  message: Type.String(),
-  run_id: Type.Optional(Type.String()),
-  superseded_by: Type.Optional(Type.String({ description: 'a later refresh that succeeded' })),
-  superseded_at: Type.Optional(Type.String()),
-});
-
 /** GET /dashboard/data.json's answer, with the run summary's schema for the figures the features declare. */
 export function dashboardDataSchema(figures: TProperties[]) {
   return Type.Object({
@@ -89,7 +81,7 @@ export function dashboardDataSchema(figures: TProperties[]) {
       is_latest: Type.Boolean({ description: 'whether the served run is the one in the warehouse file now' }),
       refreshing: Type.Boolean({ description: 'whether this server is running a refresh' }),
       warehouse_error: Type.Optional(Type.Object({ at: Type.String(), message: Type.String() })),
-      last_refresh_failure: Type.Optional(Failure),
+      last_refresh_failure: Type.Optional(RefreshFailureSchema),
     }),
     vouchers: Type.Object({
       answers: Type.Array(VoucherAnswer, {

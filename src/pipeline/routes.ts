@@ -15,6 +15,16 @@ const RefreshRequest = Type.Union([
   Type.Null(),
 ]);
 
+/** The latest failed refresh by any process, and the success that superseded it (in /health and the dashboard). */
+export const RefreshFailureSchema = Type.Object({
+  at: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+  run_id: Type.Optional(Type.String()),
+  superseded_by: Type.Optional(Type.String({ description: 'a later refresh that succeeded' })),
+  superseded_at: Type.Optional(Type.String()),
+});
+
 const Health = Type.Object({
   status: Type.String(),
   run_id: Type.String({ description: 'the run this server serves' }),
@@ -32,17 +42,7 @@ const Health = Type.Object({
     ),
   ),
   last_refresh_failure: Type.Optional(
-    Type.Object(
-      {
-        at: Type.String(),
-        code: Type.String(),
-        message: Type.String(),
-        run_id: Type.Optional(Type.String()),
-        superseded_by: Type.Optional(Type.String({ description: 'a later refresh that succeeded' })),
-        superseded_at: Type.Optional(Type.String()),
-      },
-      { description: 'the latest failed refresh, by any process' },
-    ),
+    Type.Object(RefreshFailureSchema.properties, { description: 'the latest failed refresh, by any process' }),
   ),
 });
 

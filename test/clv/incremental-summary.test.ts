@@ -15,7 +15,7 @@ import { runInMemory } from '../../src/pipeline/in-memory.js';
 import { queryRows } from '../../src/warehouse/database.js';
 import { STRESS } from '../helpers/server-process.js';
 import { folderOf } from '../helpers/warehouse.js';
-import { simulatedEvents } from './fixtures.js';
+import { simulatedOrderEvents } from './fixtures.js';
 
 const TIMES = [
   '2017-01-02T10:00:00.000Z',
@@ -70,7 +70,7 @@ function randomEvents(customers: readonly string[], keys: readonly string[]) {
 
 /** Enough customers for both models to be fitted: 60 drawn from the two processes (a seed per data set), 100 days from 2017-01-01. */
 const base = fc.integer({ min: 1, max: 1_000_000 }).map((seed) =>
-  simulatedEvents({
+  simulatedOrderEvents({
     customers: 60,
     seed,
     bgnbd: { r: 0.5, alpha: 2, a: 0.8, b: 2.5 },

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
 import { folderOf } from '../helpers/warehouse.js';
-import { ndjsonFile, simulatedEvents } from './fixtures.js';
+import { ndjsonFile, simulatedOrderEvents } from './fixtures.js';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['dist/cli.js', ...args], {
@@ -66,7 +66,7 @@ t.test('CDNOW through the whole pipeline: the published fits and the holdout for
 });
 
 t.test('without --json: a readable report; data the models cannot fit: exit 1 and why', async (t) => {
-  const file = await ndjsonFile(t, simulatedEvents({ customers: 300, seed: 5 }));
+  const file = await ndjsonFile(t, simulatedOrderEvents({ customers: 300, seed: 5 }));
   const report = cli([
     'ltv',
     'model',
@@ -92,7 +92,7 @@ t.test('without --json: a readable report; data the models cannot fit: exit 1 an
   t.equal(later.stdout, '');
   t.match(later.stderr, /CALIBRATION_END_AFTER_DATA.*1998-01-01 is after the data's last day 1997-09-30/);
 
-  const few = await ndjsonFile(t, simulatedEvents({ customers: 8, seed: 5 }), 'few.ndjson');
+  const few = await ndjsonFile(t, simulatedOrderEvents({ customers: 8, seed: 5 }), 'few.ndjson');
   const unfit = cli(['ltv', 'model', '--events', few, '--json']);
   t.equal(unfit.status, 1);
   t.equal(unfit.stdout, '', 'no JSON for a model that is not fitted');

@@ -6,7 +6,7 @@ import { ingest } from '../../src/ltv/ingest.js';
 import { EventStore } from '../../src/ltv/store/event-store.js';
 import { readWarehouse, refresherFor, fixtureDir } from '../helpers/warehouse.js';
 import { HISTORY } from '../vouchers/fixtures.js';
-import { simulatedEvents } from './fixtures.js';
+import { simulatedOrderEvents } from './fixtures.js';
 
 /** A warehouse refreshed over the voucher fixture and a store holding `events`; its run summary. */
 async function refreshWithEvents(t: Test, events: Record<string, unknown>[]) {
@@ -23,7 +23,7 @@ async function refreshWithEvents(t: Test, events: Record<string, unknown>[]) {
 }
 
 t.test('a refresh fits the model and keeps it, with every customer, in the warehouse', async (t) => {
-  const events = simulatedEvents({ customers: 400, seed: 11 });
+  const events = simulatedOrderEvents({ customers: 400, seed: 11 });
   events.push({ type: 'SITE_VISIT', verb: 'NEW', key: 'p1', event_time: '1997-10-02T08:00:00Z', customer_id: 'c1' });
   const { config, summary } = await refreshWithEvents(t, events);
   const [model] = await readWarehouse<Record<string, unknown>>(
@@ -85,7 +85,7 @@ t.test('a refresh fits the model and keeps it, with every customer, in the wareh
 });
 
 t.test('data the model cannot fit is recorded with its reason, and the refresh still succeeds', async (t) => {
-  const events = simulatedEvents({ customers: 6, seed: 2 });
+  const events = simulatedOrderEvents({ customers: 6, seed: 2 });
   const { config, summary } = await refreshWithEvents(t, events);
   t.match(summary, { status: 'succeeded', rows_kept: HISTORY.length, clv_status: 'not_fitted', clv_customers: 6 });
   t.match(summary.clv_reason, /BG\/NBD: the BG\/NBD model needs at least 10 customers .*got 6/);
