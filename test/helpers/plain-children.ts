@@ -1,4 +1,5 @@
-// Loaded into every test process (tap's node-arg in package.json), after tap's own loaders.
+// Loaded into every test process by `npm run test:compiled` (what `npm test` and `npm run test:stress` run),
+// after tap's own loaders.
 //
 // tap adds its process-tracking loader (@tapjs/processinfo, which serves coverage, off here) to every
 // process a test starts, through NODE_OPTIONS and a hook on spawn. It costs each child about 0.45 s
@@ -8,4 +9,6 @@ const spawnHooks = (globalThis as Record<symbol, { listeners: unknown[] } | unde
   Symbol.for('process-on-spawn@*:singletonId')
 ];
 if (spawnHooks) spawnHooks.listeners.length = 0;
-delete process.env.NODE_OPTIONS;
+const options = process.env.NODE_OPTIONS?.replace(/"?--(?:import|loader)[= ]\S*@tapjs\/\S*/g, '').trim();
+if (options) process.env.NODE_OPTIONS = options;
+else delete process.env.NODE_OPTIONS;

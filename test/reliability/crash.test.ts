@@ -128,7 +128,10 @@ t.test(
     t.equal(accepted, 0, 'resending every acknowledged event stores nothing new: none was lost');
     t.equal(duplicates, acknowledged.length);
     const refreshed = await request(server.url, 'POST', '/refresh');
-    t.equal(refreshed.status, 200, 'the store survived whole: a refresh reads every file');
+    t.equal(refreshed.status, 200, 'the store survived whole: a refresh reads every file', {
+      body: refreshed.body,
+      log: server.output().slice(-4000),
+    });
     t.ok(refreshed.body.events_read >= acknowledged.length);
     t.ok(refreshed.body.events_compacted > 0, `compactions ran (${refreshed.body.events_compacted} events in parquet)`);
     const [counts] = await readWarehouse<{ events: number; distinct_events: number }>(
