@@ -48,6 +48,27 @@ t.test('compactions asked for together, and commits meanwhile, keep every event 
   t.same(store.state.top(100), (await topLtv({ store: dir }, 100, 'sql')).customers, 'the state answers as the SQL');
 });
 
+t.test(
+  'a refresh reading the store while a compaction removes batch files it listed still reads every event',
+  async (t) => {
+    const dir = join(folderOf(t), 'events');
+    const store = await EventStore.open(dir, 'sql');
+    for (let n = 0; n < 2; n++) await ingest(store, batch(n));
+    const snapshot = await snapshotStore(dir);
+    t.equal((await store.compact(1))?.batches, 1, 'the oldest batch file is compacted and removed after the listing');
+    const [counts] = await withDatabase(':memory:', {}, async (connection) => {
+      await attachStoreFiles(connection, snapshot, snapshot.original);
+      return queryRows<{ read: number; kept: number }>(
+        connection,
+        `select (select count(*) from temp.raw_events)::integer as read,
+              (select count(*) from memory.main.raw_events)::integer as kept`,
+      );
+    });
+    await snapshot.release();
+    t.same(counts, { read: 20, kept: 10 }, "the run reads both files; the warehouse's view keeps the one still there");
+  },
+);
+
 t.test('a partial batch file of a writer that died unreaped is removed at the next start', async (t) => {
   const dir = join(folderOf(t), 'events');
   await mkdir(dir, { recursive: true });

@@ -2,6 +2,7 @@
 // parquet (typed), and raw_events over the batch files not yet compacted (their JSON, for the rules to
 // judge), without the events of a batch whose month is already in the parquet. So each acknowledged event
 // is read exactly once, whatever a compaction does meanwhile. The one place store paths reach SQL.
+import { existsSync } from 'node:fs';
 import { link, mkdir, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -77,10 +78,28 @@ export async function attachStoreFiles(
   );
   if (kept) {
     await connection.run(`create or replace view main.compacted_events as ${compactedSelect(kept.parquet)}`);
-    await connection.run(`create or replace view main.raw_events as ${rawSelect(kept.batches)}`);
+    await keepRawEvents(connection, kept.batches);
   }
   await connection.run(`create or replace temp view compacted_events as ${compactedSelect(files.parquet)}`);
   await connection.run(`create or replace temp view raw_events as ${rawSelect(files.batches)}`);
+}
+
+/**
+ * main.raw_events over the batch files still at their own paths. A compaction may have removed some since
+ * the snapshot listed them (their events are in parquet now), and DuckDB refuses a view over a file that is
+ * gone, so the view keeps those still there. Each try has fewer files: a removed batch never comes back.
+ */
+async function keepRawEvents(connection: DuckDBConnection, batches: string[]): Promise<void> {
+  for (let files = batches; ;) {
+    try {
+      await connection.run(`create or replace view main.raw_events as ${rawSelect(files)}`);
+      return;
+    } catch (error) {
+      const present = files.filter((file) => existsSync(file));
+      if (present.length === files.length) throw error;
+      files = present;
+    }
+  }
 }
 
 const list = (paths: string[]) => `[${paths.map(sqlString).join(', ')}]`;
