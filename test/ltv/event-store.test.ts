@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import t from 'tap';
 import { ingest } from '../../src/ltv/ingest.js';
 import { topLtv } from '../../src/ltv/pipeline.js';
@@ -72,14 +73,20 @@ t.test(
 t.test('a partial batch file of a writer that died unreaped is removed at the next start', async (t) => {
   const dir = join(folderOf(t), 'events');
   await mkdir(dir, { recursive: true });
-  // The shell's background child exits at once, and the sleep that replaces the shell never waits for it:
-  // it stays a zombie, as an orphaned writer does in a container whose first process reaps nothing.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The shell's background child waits for a line on fd 3, and the shell becomes a sleep that never waits
+  // for children. Once the exec is done the child is let go: it stays a zombie, as an orphaned writer does in
+  // a container whose first process reaps nothing. (Let go before the exec, the shell could reap it.)
+  const parent = spawn('sh', ['-c', '(read line <&3) & echo $!; exec sleep 60'], {
+    stdio: ['ignore', 'pipe', 'ignore', 'pipe'],
+  });
   t.teardown(() => parent.kill('SIGKILL'));
-  const [chunk] = (await once(parent.stdout, 'data')) as [Buffer];
+  const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
   const pid = Number(chunk.toString().trim());
-  const state = async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0];
-  while ((await state()) !== 'Z') await new Promise((resolve) => setImmediate(resolve));
+  const stateOf = async (of: number) => (await readFile(`/proc/${of}/stat`, 'utf8')).split(') ')[1]?.[0];
+  const comm = () => readFile(`/proc/${parent.pid}/comm`, 'utf8');
+  while ((await comm()) !== 'sleep\n') await new Promise((resolve) => setImmediate(resolve));
+  (parent.stdio[3] as Writable).end('go\n');
+  while ((await stateOf(pid)) !== 'Z') await new Promise((resolve) => setImmediate(resolve));
   const partial = `20260101T000000000Z-${pid}-000001.ndjson.tmp`;
   await writeFile(join(dir, partial), '{"half": ');
   await EventStore.open(dir, 'sql');
