@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { clvPipeline } from '../../src/clv/pipeline.js';
 import { ServedClv, type ServedTopClv } from '../../src/clv/served-model.js';
+import { simulatedOrderEvents } from '../../src/clv/simulate.js';
 import { AppError } from '../../src/errors.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { eventsPipeline, ltvPipeline } from '../../src/ltv/pipeline.js';
@@ -15,7 +16,6 @@ import { runInMemory } from '../../src/pipeline/in-memory.js';
 import { queryRows } from '../../src/warehouse/database.js';
 import { STRESS } from '../helpers/server-process.js';
 import { folderOf } from '../helpers/warehouse.js';
-import { simulatedOrderEvents } from './fixtures.js';
 
 const TIMES = [
   '2017-01-02T10:00:00.000Z',

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
 import { folderOf } from '../helpers/warehouse.js';
-import { ndjsonFile, simulatedOrderEvents } from './fixtures.js';
+import { simulatedOrderEvents } from '../../src/clv/simulate.js';
+import { ndjsonFile } from './fixtures.js';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['dist/cli.js', ...args], {

@@ -2,11 +2,11 @@
 // date and the log-likelihood) and its figures; data it cannot fit is recorded there with the reason, and the refresh,
 // vouchers included, still succeeds.
 import t, { type Test } from 'tap';
+import { simulatedOrderEvents } from '../../src/clv/simulate.js';
 import { ingest } from '../../src/ltv/ingest.js';
 import { EventStore } from '../../src/ltv/store/event-store.js';
 import { readWarehouse, refresherFor, fixtureDir } from '../helpers/warehouse.js';
 import { HISTORY } from '../vouchers/fixtures.js';
-import { simulatedOrderEvents } from './fixtures.js';
 
 /** A warehouse refreshed over the voucher fixture and a store holding `events`; its run summary. */
 async function refreshWithEvents(t: Test, events: Record<string, unknown>[]) {

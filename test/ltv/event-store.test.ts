@@ -82,11 +82,11 @@ t.test('a partial batch file of a writer that died unreaped is removed at the ne
   t.teardown(() => parent.kill('SIGKILL'));
   const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
   const pid = Number(chunk.toString().trim());
-  const stateOf = async (of: number) => (await readFile(`/proc/${of}/stat`, 'utf8')).split(') ')[1]?.[0];
+  const state = async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0];
   const comm = () => readFile(`/proc/${parent.pid}/comm`, 'utf8');
   while ((await comm()) !== 'sleep\n') await new Promise((resolve) => setImmediate(resolve));
   (parent.stdio[3] as Writable).end('go\n');
-  while ((await stateOf(pid)) !== 'Z') await new Promise((resolve) => setImmediate(resolve));
+  while ((await state()) !== 'Z') await new Promise((resolve) => setImmediate(resolve));
   const partial = `20260101T000000000Z-${pid}-000001.ndjson.tmp`;
   await writeFile(join(dir, partial), '{"half": ');
   await EventStore.open(dir, 'sql');
